@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One exception family, and the one place that turns a failure into words.
+
+Helpers raise; only the module base class renders the message, as
+``Failed to <action>: <fault type>: <message>``.
+"""
+
+from __future__ import annotations
+
+
+class VSphereError(Exception):
+    """Base of every error this collection raises on purpose."""
+
+    fault_type = "Error"
+
+    def __init__(self, message, fault_type=None, **details):
+        super().__init__(message)
+        self.message = message
+        if fault_type:
+            self.fault_type = fault_type
+        self.details = details
+
+
+class NotFound(VSphereError):
+    fault_type = "NotFound"
+
+
+class Ambiguous(VSphereError):
+    """Several objects match; ``details['candidates']`` lists them."""
+
+    fault_type = "Ambiguous"
+
+
+class InvalidInput(VSphereError):
+    """The request cannot be carried out as given; nothing was changed."""
+
+    fault_type = "InvalidInput"
+
+
+class ConnectionFailed(VSphereError):
+    fault_type = "ConnectionFailed"
+
+
+class TaskFailed(VSphereError):
+    """A vSphere task ended in error; fault_type is the vSphere fault's name."""
+
+
+class WaitTimeout(VSphereError):
+    """The awaited state was not reached in time; ``details['last']`` holds what was seen last."""
+
+    fault_type = "Timeout"
+
+
+class ApiError(VSphereError):
+    """A vSphere Automation API (REST) error; fault_type is its error type (NOT_FOUND, ...)."""
+
+
+def fault_name(fault):
+    """The vSphere name of a pyVmomi fault (``InvalidPowerState``), without importing pyVmomi."""
+    name = getattr(fault, "_wsdlName", None) or type(fault).__name__
+    return name.rsplit(".", 1)[-1]
+
+
+def fault_text(fault):
+    """The most useful human text a pyVmomi fault carries."""
+    parts = []
+    msg = getattr(fault, "msg", None)
+    if msg:
+        parts.append(str(msg))
+    for fm in getattr(fault, "faultMessage", None) or []:
+        text = getattr(fm, "message", None)
+        if text and text not in parts:
+            parts.append(str(text))
+    for cause in [getattr(fault, "faultCause", None)]:
+        if cause is not None:
+            parts.append("caused by %s: %s" % (fault_name(cause), fault_text(cause)))
+    if not parts:
+        parts.append(fault_name(fault))
+    return "; ".join(parts)
+
+
+def is_vmodl_fault(exc):
+    """True for a pyVmomi MethodFault (duck-typed so this file stays free of pyVmomi)."""
+    return hasattr(exc, "_wsdlName") and hasattr(exc, "faultMessage")
+
+
+def describe(exc):
+    """``<fault type>: <message>`` for any error the collection expects to meet."""
+    if isinstance(exc, VSphereError):
+        return "%s: %s" % (exc.fault_type, exc.message)
+    if is_vmodl_fault(exc):
+        return "%s: %s" % (fault_name(exc), fault_text(exc))
+    return "%s: %s" % (type(exc).__name__, exc)

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Finding inventory objects at a cost that does not grow with the inventory.
+
+find_* returns None when nothing matches; get_* raises NotFound. A name that matches
+several objects raises Ambiguous naming every candidate with its inventory path.
+
+VM by name: one RetrievePropertiesEx walking the VM folders from the root (VM names,
+folder and datacenter names and parents); one more, for the matches only, when a folder
+or datacenter narrows the search or several VMs share the name. VM by uuid: one
+SearchIndex call. VM by moid: none (the caller's first read proves it exists).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read, retrieve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
+
+
+def _walk_spec(session):
+    """Object and property specs covering every VM folder, datacenter, vApp and VM."""
+    pc = vmodl.query.PropertyCollector
+    select = pc.SelectionSpec
+    folders = pc.TraversalSpec(name="folders", type=vim.Folder, path="childEntity", skip=False,
+                               selectSet=[select(name="folders"), select(name="datacenters"), select(name="vapps")])
+    datacenters = pc.TraversalSpec(name="datacenters", type=vim.Datacenter, path="vmFolder", skip=False,
+                                   selectSet=[select(name="folders")])
+    vapps = pc.TraversalSpec(name="vapps", type=vim.VirtualApp, path="vm", skip=False)
+    objects = [pc.ObjectSpec(obj=session.content.rootFolder, skip=False, selectSet=[folders, datacenters, vapps])]
+    props = [
+        pc.PropertySpec(type=vim.Folder, pathSet=["name", "parent"]),
+        pc.PropertySpec(type=vim.Datacenter, pathSet=["name", "parent"]),
+        pc.PropertySpec(type=vim.VirtualApp, pathSet=["name", "parent"]),
+        pc.PropertySpec(type=vim.VirtualMachine, pathSet=["name"]),
+    ]
+    return objects, props
+
+
+class Inventory:
+    """Names and parents of the containers, to turn any parent chain into a path."""
+
+    def __init__(self, root_moid):
+        self.root = root_moid
+        self.nodes = {}  # moid -> (name, parent moid, kind)
+
+    def add(self, obj, name, parent, kind):
+        self.nodes[obj._moId] = (name, parent._moId if parent is not None else None, kind)
+
+    def chain(self, moid):
+        """(name, kind) from the root's child down to ``moid``."""
+        out = []
+        while moid and moid != self.root and moid in self.nodes:
+            name, parent, kind = self.nodes[moid]
+            out.append((name, kind))
+            moid = parent
+        return list(reversed(out))
+
+    def folder_path(self, parent_moid):
+        """'/DC0/vm/sub' for the folder (or vApp) holding a VM."""
+        return "/" + "/".join(name for name, _kind in self.chain(parent_moid))
+
+    def datacenter_of(self, parent_moid):
+        for name, kind in self.chain(parent_moid):
+            if kind == "Datacenter":
+                return name
+        return None
+
+
+def normalize_folder(folder):
+    """Split a folder option into (absolute, parts): '/DC0/vm/a' is absolute; 'a' or 'vm/a' is
+    relative to the datacenter's VM folder."""
+    absolute = folder.startswith("/")
+    parts = [part for part in folder.strip("/").split("/") if part]
+    if not absolute and parts[:1] == ["vm"]:
+        parts = parts[1:]
+    return absolute, parts
+
+
+def folder_matches(folder, path, datacenter_name):
+    absolute, parts = normalize_folder(folder)
+    have = [part for part in path.strip("/").split("/") if part]
+    if absolute:
+        return have == parts
+    return have[:2] == [datacenter_name, "vm"] and have[2:] == parts
+
+
+def _inventory(session):
+    objects, props = _walk_spec(session)
+    inventory = Inventory(session.content.rootFolder._moId)
+    vms = []
+    for obj, values in retrieve(session, objects, props):
+        if isinstance(obj, vim.VirtualMachine):
+            vms.append((obj, values.get("name")))
+        else:
+            inventory.add(obj, values.get("name"), values.get("parent"), type(obj).__name__.rsplit(".", 1)[-1])
+    return inventory, vms
+
+
+def _narrow(session, inventory, matches, folder, datacenter):
+    """Keep the matches inside ``folder``/``datacenter``; returns [(vm, path)]."""
+    parents = read(session, matches, ["parent", "parentVApp"], what="VM")
+    located = []
+    for vm, values in zip(matches, parents):
+        parent = values.get("parent") or values.get("parentVApp")
+        path = inventory.folder_path(parent._moId) if parent is not None else "?"
+        dc_name = inventory.datacenter_of(parent._moId) if parent is not None else None
+        if datacenter and dc_name != datacenter:
+            continue
+        if folder and not folder_matches(folder, path, dc_name):
+            continue
+        located.append((vm, path))
+    return located
+
+
+def _describe_scope(folder, datacenter):
+    scope = []
+    if folder:
+        scope.append("folder '%s'" % folder)
+    if datacenter:
+        scope.append("datacenter '%s'" % datacenter)
+    return (" in " + " and ".join(scope)) if scope else ""
+
+
+def _ambiguous(kind, value, located):
+    candidates = ["%s/%s (%s)" % (path.rstrip("/"), name, vm._moId) for vm, path, name in located]
+    raise Ambiguous(
+        "%d VMs match %s '%s': %s; narrow it with folder or datacenter, or use uuid or moid"
+        % (len(located), kind, value, ", ".join(candidates)),
+        candidates=candidates,
+    )
+
+
+def find_vm(session, name=None, uuid=None, moid=None, folder=None, datacenter=None, use_instance_uuid=False):
+    """The VM these identity options name, or None. Raises Ambiguous when several match."""
+    if folder is not None and not folder.strip("/"):
+        raise InvalidInput("folder must name a folder, for example '/DC0/vm/web' or 'web'")
+    if moid:
+        return session.ref("VirtualMachine", moid)
+    if uuid:
+        search = session.content.searchIndex
+        matches = list(search.FindAllByUuid(datacenter=None, uuid=uuid, vmSearch=True, instanceUuid=use_instance_uuid) or [])
+        kind, value, names = "uuid", uuid, None
+    else:
+        inventory, vms = _inventory(session)
+        matches = [vm for vm, vm_name in vms if vm_name == name]
+        kind, value, names = "name", name, dict((vm._moId, vm_name) for vm, vm_name in vms)
+    if not matches:
+        return None
+    if len(matches) == 1 and not (folder or datacenter):
+        return matches[0]
+    if uuid:
+        inventory, _vms = _inventory(session)
+        names = dict((vm._moId, vm_name) for vm, vm_name in _vms)
+    located = _narrow(session, inventory, matches, folder, datacenter)
+    if len(located) > 1:
+        _ambiguous(kind, value, [(vm, path, names.get(vm._moId, "?")) for vm, path in located])
+    return located[0][0] if located else None
+
+
+def get_vm(session, **identity):
+    """Like find_vm, but a missing VM raises NotFound."""
+    vm = find_vm(session, **identity)
+    if vm is None:
+        what = identity.get("name") or identity.get("uuid")
+        kind = "named" if identity.get("name") else "with uuid"
+        raise NotFound("no VM %s '%s'%s" % (kind, what, _describe_scope(identity.get("folder"), identity.get("datacenter"))))
+    return vm

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one waiting loop.
+
+vSphere objects (tasks, VM power state, guest IP) are awaited with the PropertyCollector:
+one CreateFilter, then WaitForUpdatesEx long-polls that return the moment a watched
+property changes. No sleeps, so a 100 ms task costs about 100 ms. The filter of the last
+wait is left to the logout that follows (vCenter destroys a session's filters with it);
+an earlier one is destroyed when the next wait starts.
+
+The REST API has no long-poll, so REST states are polled with a short, growing interval.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import TaskFailed, WaitTimeout, fault_name, fault_text
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
+
+TASK_PATHS = ["info.state", "info.error", "info.result", "info.progress", "info.descriptionId"]
+
+
+def _describe(values):
+    return ", ".join("%s=%s" % (key, values[key]) for key in sorted(values) if values[key] is not None) or "nothing"
+
+
+class Waiter:
+    """Waits on properties of one session's objects; at most one live filter at a time."""
+
+    def __init__(self, session):
+        self.session = session
+        self._filter = None
+        timeout = session.params.get("connect_timeout") or 30
+        # each long-poll must return before the socket timeout fires
+        self.max_chunk = max(1, int(timeout) // 2)
+
+    def _replace_filter(self, obj, paths):
+        pc = vmodl.query.PropertyCollector
+        if self._filter is not None:
+            self._filter.Destroy()
+            self._filter = None
+        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=obj, skip=False)],
+                             propSet=[pc.PropertySpec(type=type(obj), pathSet=list(paths), all=False)])
+        self._filter = self.session.content.propertyCollector.CreateFilter(spec, partialUpdates=False)
+        return self._filter
+
+    def watch(self, obj, paths, done, timeout, what, on_change=None):
+        """Return the watched values once ``done(values)`` holds; WaitTimeout after ``timeout`` s."""
+        pc = self.session.content.propertyCollector
+        flt = self._replace_filter(obj, paths)
+        deadline = time.monotonic() + timeout
+        values, version, first = {}, "", True
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and not first:
+                raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, timeout, _describe(values)),
+                                  last=dict(values))
+            wait = 0 if first else min(self.max_chunk, int(math.ceil(remaining)))
+            update = pc.WaitForUpdatesEx(version, vmodl.query.PropertyCollector.WaitOptions(maxWaitSeconds=wait))
+            first = False
+            if update is None:
+                continue
+            version = update.version
+            for filter_update in update.filterSet or []:
+                if filter_update.filter._moId != flt._moId:
+                    continue
+                for object_update in filter_update.objectSet or []:
+                    for change in object_update.changeSet or []:
+                        if change.op == "remove":
+                            values.pop(change.name, None)
+                        else:
+                            values[change.name] = change.val
+            if on_change is not None:
+                on_change(values)
+            if done(values):
+                return values
+
+    def task(self, task, timeout, what, on_progress=None):
+        """Wait for a vSphere task; its result, or TaskFailed carrying the task's fault."""
+        def progress(values):
+            if on_progress is not None and values.get("info.progress") is not None:
+                on_progress(values["info.progress"])
+
+        values = self.watch(task, TASK_PATHS, lambda v: v.get("info.state") in ("success", "error"),
+                            timeout, "completion of %s" % what, on_change=progress)
+        if values.get("info.state") == "error":
+            error = values.get("info.error")
+            if error is None:
+                raise TaskFailed("the task failed without a fault", fault_type="TaskError")
+            raise TaskFailed(fault_text(error), fault_type=fault_name(error))
+        return values.get("info.result")
+
+
+def poll(fetch, done, timeout, what, interval=0.1, max_interval=2.0, describe=None):
+    """Poll ``fetch()`` until ``done(value)``, for APIs without a long-poll (REST)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value):
+            return value
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            last = describe(value) if describe else value
+            raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, timeout, last), last=value)
+        time.sleep(min(interval, remaining))
+        interval = min(interval * 2, max_interval)

@@ -1,0 +1,301 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: vm_power
+short_description: Power a vSphere virtual machine on, off, suspend it, or shut down and reboot its guest
+version_added: 0.1.0
+description:
+  - Brings a virtual machine to the requested power state and waits until it is there.
+  - Power states that already hold are left alone; O(state=restarted) and O(state=reboot-guest) are
+    actions and always report a change.
+  - Tasks and state changes are awaited with the vSphere PropertyCollector, so the module returns as soon
+    as vCenter reports the new state.
+author:
+  - opensphere.vsphere contributors
+extends_documentation_fragment:
+  - opensphere.vsphere.connection
+  - opensphere.vsphere.vm_identity
+  - opensphere.vsphere.attributes
+  - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
+attributes:
+  check_mode:
+    support: full
+    details: Check mode reads the VM and reports the change (or the error) the real run would make, and calls nothing that changes it.
+  diff_mode:
+    support: full
+    details: The diff shows the power state before and after.
+  idempotent:
+    support: partial
+    details: Every O(state) except V(restarted) and V(reboot-guest), which are actions.
+options:
+  state:
+    description:
+      - V(powered-on), V(powered-off) and V(suspended) use the hypervisor; V(powered-off) from V(suspended) discards the suspended state.
+      - V(restarted) resets a running VM (a hard reset).
+      - V(shutdown-guest) asks VMware Tools to shut the guest down and returns once the VM is powered off.
+        A VM that is already off reports no change.
+      - V(reboot-guest) asks VMware Tools to restart the guest operating system; it returns once the request is accepted.
+      - V(standby-guest) asks VMware Tools to put the guest in standby and returns once the VM is suspended.
+      - The C(-guest) states need VMware Tools running in a powered-on VM, unless O(fallback_to_power_off) allows a hard power-off.
+    type: str
+    required: true
+    choices: [powered-on, powered-off, suspended, restarted, shutdown-guest, reboot-guest, standby-guest]
+  timeout:
+    description:
+      - Seconds to wait for the VM to reach O(state) (and for its IP address with O(wait_for_ip)).
+      - When a guest shutdown does not finish in time, the task fails with the last power state seen,
+        or, with O(fallback_to_power_off), powers the VM off.
+    type: int
+    default: 300
+  fallback_to_power_off:
+    description:
+      - With O(state=shutdown-guest), power the VM off hard when the guest has not shut down within O(timeout),
+        or straight away when VMware Tools is not running. The result says so in RV(forced_power_off).
+    type: bool
+    default: false
+  wait_for_ip:
+    description:
+      - With O(state=powered-on), wait until VMware Tools reports an IP address for the guest (within O(timeout)).
+      - Check mode never waits.
+    type: bool
+    default: false
+notes:
+  - A template cannot be powered on; asking for any state but V(powered-off) or V(shutdown-guest) of a template fails.
+seealso:
+  - module: opensphere.vsphere.vm_snapshot
+"""
+
+EXAMPLES = r"""
+- name: Power on a VM and wait for its IP address
+  opensphere.vsphere.vm_power:
+    hostname: "{{ vcenter_hostname }}"
+    username: "{{ vcenter_username }}"
+    password: "{{ vcenter_password }}"
+    ca_path: "{{ vcenter_ca_path }}"
+    name: DC0_H0_VM0
+    state: powered-on
+    wait_for_ip: true
+    timeout: 120
+
+- name: Shut the guest down cleanly, powering off hard if it has not stopped after two minutes
+  opensphere.vsphere.vm_power:
+    name: DC0_H0_VM1
+    folder: /DC0/vm
+    state: shutdown-guest
+    timeout: 120
+    fallback_to_power_off: true
+
+- name: Suspend a VM found by its BIOS UUID
+  opensphere.vsphere.vm_power:
+    uuid: 42166c4b-3e2c-4a1b-9d6e-0c5b1f2a3d4e
+    state: suspended
+"""
+
+RETURN = r"""
+vm:
+  description: The virtual machine after the task (in check mode, as it would be).
+  returned: always, also on failure once the VM was found
+  type: dict
+  contains:
+    name:
+      description: Name of the VM.
+      type: str
+      sample: DC0_H0_VM0
+    moid:
+      description: Managed object id.
+      type: str
+      sample: vm-42
+    uuid:
+      description: BIOS UUID.
+      type: str
+    instance_uuid:
+      description: vCenter instance UUID.
+      type: str
+    power_state:
+      description: Power state, in the spelling of O(state).
+      type: str
+      sample: powered-on
+    ip_address:
+      description: Primary guest IP address reported by VMware Tools, when known.
+      type: str
+      sample: 192.0.2.10
+    tools_running_status:
+      description: VMware Tools status (C(guestToolsRunning), C(guestToolsNotRunning), ...).
+      type: str
+    template:
+      description: Whether the VM is a template.
+      type: bool
+forced_power_off:
+  description: True when O(fallback_to_power_off) had to power the VM off hard.
+  returned: when O(state=shutdown-guest)
+  type: bool
+"""
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
+from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
+
+POWER_STATES = {"poweredOn": "powered-on", "poweredOff": "powered-off", "suspended": "suspended"}
+VIM_STATES = {value: key for key, value in POWER_STATES.items()}
+READ_PATHS = ["name", "config.uuid", "config.instanceUuid", "config.template", "runtime.powerState",
+              "guest.toolsRunningStatus", "guest.ipAddress"]
+TOOLS_RUNNING = "guestToolsRunning"
+
+# action -> (what it is called in messages, power state it leads to)
+ACTIONS = {
+    "power_on": ("power on", "powered-on"),
+    "power_off": ("power off", "powered-off"),
+    "suspend": ("suspend", "suspended"),
+    "reset": ("reset", "powered-on"),
+    "shutdown_guest": ("shut down the guest of", "powered-off"),
+    "reboot_guest": ("reboot the guest of", "powered-on"),
+    "standby_guest": ("put in standby the guest of", "suspended"),
+}
+# state -> (action from powered-on, from powered-off, from suspended); None = already there,
+# a string starting with "!" = refused, with the reason
+PLAN = {
+    "powered-on": ("", "power_on", "power_on"),
+    "powered-off": ("power_off", "", "power_off"),
+    "suspended": ("suspend", "!a powered-off VM cannot be suspended; power it on first", ""),
+    "restarted": ("reset", "!a powered-off VM cannot be restarted; use state powered-on to start it",
+                  "!a suspended VM cannot be restarted; use state powered-on to resume it"),
+    "shutdown-guest": ("shutdown_guest", "", "!the guest of a suspended VM cannot shut down; use state powered-off"),
+    "reboot-guest": ("reboot_guest", "!the guest of a powered-off VM cannot reboot; use state powered-on",
+                     "!the guest of a suspended VM cannot reboot; use state powered-on to resume it"),
+    "standby-guest": ("standby_guest", "!the guest of a powered-off VM cannot go to standby", ""),
+}
+GUEST_ACTIONS = ("shutdown_guest", "reboot_guest", "standby_guest")
+
+
+def vm_facts(moid, values):
+    return {
+        "name": values.get("name"),
+        "moid": moid,
+        "uuid": values.get("config.uuid"),
+        "instance_uuid": values.get("config.instanceUuid"),
+        "power_state": POWER_STATES.get(values.get("runtime.powerState"), values.get("runtime.powerState")),
+        "ip_address": values.get("guest.ipAddress"),
+        "tools_running_status": values.get("guest.toolsRunningStatus"),
+        "template": bool(values.get("config.template")),
+    }
+
+
+def plan(vm, state, fallback_to_power_off=False):
+    """The action that brings ``vm`` (vm_facts) to ``state``: ``(action or None, forced)``.
+
+    Raises InvalidInput, naming why, for a request vSphere would refuse; check mode and the
+    real run both go through here, so they cannot disagree.
+    """
+    current = vm["power_state"]
+    if vm["template"] and state not in ("powered-off", "shutdown-guest"):
+        raise InvalidInput("VM '%s' is a template; a template cannot be powered on" % vm["name"], fault_type="InvalidState")
+    action = PLAN[state][("powered-on", "powered-off", "suspended").index(current)]
+    if action.startswith("!"):
+        if state == "shutdown-guest" and fallback_to_power_off:
+            return "power_off", True
+        raise InvalidInput("VM '%s' is %s: %s" % (vm["name"], current, action[1:]), fault_type="InvalidPowerState")
+    if action in GUEST_ACTIONS and vm["tools_running_status"] != TOOLS_RUNNING:
+        if action == "shutdown_guest" and fallback_to_power_off:
+            return "power_off", True
+        raise InvalidInput(
+            "VMware Tools is not running in VM '%s' (status: %s), so the guest cannot be asked to act; "
+            "install or start VMware Tools%s" % (vm["name"], vm["tools_running_status"],
+                                                 ", or set fallback_to_power_off" if action == "shutdown_guest" else ""),
+            fault_type="ToolsUnavailable")
+    return action or None, False
+
+
+def wait_power(waiter, vm_ref, state, timeout, name):
+    waiter.watch(vm_ref, ["runtime.powerState"], lambda v: v.get("runtime.powerState") == VIM_STATES[state],
+                 timeout, "power state %s of VM '%s'" % (state, name))
+
+
+def apply(module, session, vm_ref, vm, action):
+    """Carry out ``action``; returns True when a guest shutdown had to fall back to power-off."""
+    p, waiter, name = module.params, Waiter(session), vm["name"]
+    start = {
+        "power_on": vm_ref.PowerOnVM_Task, "power_off": vm_ref.PowerOffVM_Task, "suspend": vm_ref.SuspendVM_Task,
+        "reset": vm_ref.ResetVM_Task, "shutdown_guest": vm_ref.ShutdownGuest, "reboot_guest": vm_ref.RebootGuest,
+        "standby_guest": vm_ref.StandbyGuest,
+    }[action]
+    with module.doing("%s VM '%s'" % (ACTIONS[action][0], name)):
+        task = start()
+        if action not in GUEST_ACTIONS:
+            waiter.task(task, p["timeout"], "%s of VM '%s'" % (ACTIONS[action][0], name))
+        elif action != "reboot_guest":
+            try:
+                wait_power(waiter, vm_ref, ACTIONS[action][1], p["timeout"], name)
+            except WaitTimeout:
+                if not (action == "shutdown_guest" and p["fallback_to_power_off"]):
+                    raise
+                module.warn("The guest of VM '%s' did not shut down within %s s; powering it off." % (name, p["timeout"]))
+                with module.doing("power off VM '%s' after the guest shutdown timed out" % name):
+                    waiter.task(vm_ref.PowerOffVM_Task(), p["timeout"], "power off of VM '%s'" % name)
+                return True
+    return False
+
+
+def wait_for_ip(module, session, vm_ref, vm):
+    with module.doing("wait for an IP address of VM '%s'" % vm["name"]):
+        values = Waiter(session).watch(vm_ref, ["guest.ipAddress"], lambda v: bool(v.get("guest.ipAddress")),
+                                       module.params["timeout"], "an IP address of VM '%s'" % vm["name"])
+    return values["guest.ipAddress"]
+
+
+def main_flow(module):
+    p = module.params
+    ident = p["name"] or p["uuid"] or p["moid"]
+    with module.doing("check the options"):
+        if p["timeout"] <= 0:
+            raise InvalidInput("timeout must be a positive number of seconds, not %s" % p["timeout"])
+    with module.soap() as session:
+        with module.doing("find VM '%s'" % ident):
+            vm_ref = get_vm(session, **vm_identity(p))
+            vm = vm_facts(vm_ref._moId, read_one(session, vm_ref, READ_PATHS, what="VM"))
+        module.result["vm"] = vm
+        with module.doing("plan %s of VM '%s'" % (p["state"], vm["name"])):
+            action, forced = plan(vm, p["state"], p["fallback_to_power_off"])
+        after = dict(vm)
+        if action:
+            after["power_state"] = ACTIONS[action][1]
+            if after["power_state"] != "powered-on":
+                after["ip_address"] = None
+        if p["state"] == "shutdown-guest":
+            module.result["forced_power_off"] = forced
+            if forced:
+                module.warn("VM '%s' cannot shut down its guest (%s, VMware Tools: %s); powering it off instead."
+                            % (vm["name"], vm["power_state"], vm["tools_running_status"]))
+        if action and not module.check_mode:
+            fell_back = apply(module, session, vm_ref, vm, action)
+            if fell_back:
+                module.result["forced_power_off"] = True
+        if p["wait_for_ip"] and after["power_state"] == "powered-on" and not module.check_mode and not after["ip_address"]:
+            after["ip_address"] = wait_for_ip(module, session, vm_ref, vm)
+        module.result["vm"] = after
+    module.exit_with_diff({"power_state": vm["power_state"]}, {"power_state": after["power_state"]},
+                          changed=action is not None)
+
+
+def main():
+    module = VSphereModule(
+        VM_IDENTITY,
+        {"argument_spec": {
+            "state": {"type": "str", "required": True, "choices": list(PLAN)},
+            "timeout": {"type": "int", "default": 300},
+            "fallback_to_power_off": {"type": "bool", "default": False},
+            "wait_for_ip": {"type": "bool", "default": False},
+        }},
+    )
+    module.run(main_flow)
+
+
+if __name__ == "__main__":
+    main()

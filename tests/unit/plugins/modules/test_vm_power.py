@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vm_power: the plan as a table, and main() with the session faked at the boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
+from ansible_collections.opensphere.vsphere.plugins.modules import vm_power
+
+ON, OFF, SUSP = "powered-on", "powered-off", "suspended"
+RUNNING, NOT_RUNNING = "guestToolsRunning", "guestToolsNotRunning"
+
+
+def facts(power, tools=RUNNING, template=False):
+    return {"name": "vm1", "moid": "vm-1", "uuid": "u", "instance_uuid": "i", "power_state": power,
+            "ip_address": None, "tools_running_status": tools, "template": template}
+
+
+# (state, power, tools, fallback) -> action, forced; or the error type expected
+PLAN_TABLE = [
+    ("powered-on", ON, RUNNING, False, None),
+    ("powered-on", OFF, RUNNING, False, "power_on"),
+    ("powered-on", SUSP, NOT_RUNNING, False, "power_on"),
+    ("powered-off", OFF, RUNNING, False, None),
+    ("powered-off", ON, NOT_RUNNING, False, "power_off"),
+    ("powered-off", SUSP, NOT_RUNNING, False, "power_off"),
+    ("suspended", ON, NOT_RUNNING, False, "suspend"),
+    ("suspended", SUSP, NOT_RUNNING, False, None),
+    ("suspended", OFF, NOT_RUNNING, False, "!InvalidPowerState"),
+    ("restarted", ON, NOT_RUNNING, False, "reset"),
+    ("restarted", OFF, RUNNING, False, "!InvalidPowerState"),
+    ("restarted", SUSP, RUNNING, False, "!InvalidPowerState"),
+    ("shutdown-guest", ON, RUNNING, False, "shutdown_guest"),
+    ("shutdown-guest", OFF, NOT_RUNNING, False, None),
+    ("shutdown-guest", ON, NOT_RUNNING, False, "!ToolsUnavailable"),
+    ("shutdown-guest", ON, NOT_RUNNING, True, ("power_off", True)),
+    ("shutdown-guest", SUSP, NOT_RUNNING, False, "!InvalidPowerState"),
+    ("shutdown-guest", SUSP, NOT_RUNNING, True, ("power_off", True)),
+    ("reboot-guest", ON, RUNNING, False, "reboot_guest"),
+    ("reboot-guest", ON, NOT_RUNNING, True, "!ToolsUnavailable"),
+    ("reboot-guest", OFF, RUNNING, False, "!InvalidPowerState"),
+    ("standby-guest", ON, RUNNING, False, "standby_guest"),
+    ("standby-guest", SUSP, RUNNING, False, None),
+    ("standby-guest", ON, NOT_RUNNING, False, "!ToolsUnavailable"),
+    ("standby-guest", OFF, RUNNING, False, "!InvalidPowerState"),
+]
+
+
+@pytest.mark.parametrize("state, power, tools, fallback, expected", PLAN_TABLE)
+def test_plan(state, power, tools, fallback, expected):
+    if isinstance(expected, str) and expected.startswith("!"):
+        with pytest.raises(InvalidInput) as err:
+            vm_power.plan(facts(power, tools), state, fallback)
+        assert err.value.fault_type == expected[1:]
+        return
+    action, forced = expected if isinstance(expected, tuple) else (expected, False)
+    assert vm_power.plan(facts(power, tools), state, fallback) == (action, forced)
+
+
+@pytest.mark.parametrize("state", ["powered-on", "suspended", "restarted", "reboot-guest", "standby-guest"])
+def test_a_template_cannot_be_powered(state):
+    with pytest.raises(InvalidInput, match="is a template"):
+        vm_power.plan(facts(OFF, template=True), state)
+
+
+@pytest.mark.parametrize("state", ["powered-off", "shutdown-guest"])
+def test_a_template_is_already_off(state):
+    assert vm_power.plan(facts(OFF, template=True), state) == (None, False)
+
+
+class FakeVM:
+    """A VirtualMachine stand-in recording every call that would change it."""
+
+    def __init__(self):
+        self._moId = "vm-1"
+        self.calls = []
+
+    def __getattr__(self, method):
+        if method.startswith(("Power", "Suspend", "Reset", "Shutdown", "Reboot", "Standby")):
+            return lambda: self.calls.append(method) or "task-1"
+        raise AttributeError(method)
+
+
+class FakeWaiter:
+    timeout_watch = False
+
+    def __init__(self, session):
+        pass
+
+    def task(self, task, timeout, what, on_progress=None):
+        return None
+
+    def watch(self, obj, paths, done, timeout, what, on_change=None):
+        if FakeWaiter.timeout_watch and paths == ["runtime.powerState"]:
+            raise WaitTimeout("%s not reached" % what, last={"runtime.powerState": "poweredOn"})
+        return {"guest.ipAddress": "192.0.2.7", "runtime.powerState": "x"}
+
+
+VIM = {ON: "poweredOn", OFF: "poweredOff", SUSP: "suspended"}
+
+
+def run(monkeypatch, capsys, args, power=ON, tools=RUNNING, check=False):
+    vm = FakeVM()
+    values = {"name": "vm1", "config.uuid": "u", "config.instanceUuid": "i", "config.template": False,
+              "runtime.powerState": VIM[power], "guest.toolsRunningStatus": tools}
+
+    @contextlib.contextmanager
+    def fake_soap(self):
+        yield object()
+
+    monkeypatch.setattr(_module.VSphereModule, "soap", fake_soap)
+    monkeypatch.setattr(vm_power, "get_vm", lambda session, **ident: vm)
+    monkeypatch.setattr(vm_power, "read_one", lambda session, obj, paths, what: dict(values))
+    monkeypatch.setattr(vm_power, "Waiter", FakeWaiter)
+    base = {"hostname": "vc", "username": "u", "password": "secret-pw", "name": "vm1", "_ansible_check_mode": check,
+            "_ansible_diff": True}
+    with patch_module_args(dict(base, **args)):
+        with pytest.raises(SystemExit):
+            vm_power.main()
+    out = json.loads(capsys.readouterr().out)
+    assert "secret-pw" not in json.dumps(out)
+    return out, vm.calls
+
+
+CASES = [
+    ({"state": "powered-off"}, ON, RUNNING),
+    ({"state": "powered-on"}, OFF, RUNNING),
+    ({"state": "powered-on"}, ON, RUNNING),
+    ({"state": "suspended"}, ON, RUNNING),
+    ({"state": "suspended"}, OFF, RUNNING),
+    ({"state": "shutdown-guest"}, ON, RUNNING),
+    ({"state": "shutdown-guest"}, ON, NOT_RUNNING),
+    ({"state": "shutdown-guest", "fallback_to_power_off": True}, ON, NOT_RUNNING),
+    ({"state": "restarted"}, ON, NOT_RUNNING),
+    ({"state": "reboot-guest"}, OFF, RUNNING),
+    ({"state": "standby-guest"}, ON, RUNNING),
+    ({"state": "powered-on", "wait_for_ip": True}, OFF, RUNNING),
+]
+
+
+@pytest.mark.parametrize("args, power, tools", CASES)
+def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys, args, power, tools):
+    checked, check_calls = run(monkeypatch, capsys, args, power, tools, check=True)
+    real, real_calls = run(monkeypatch, capsys, args, power, tools, check=False)
+    assert check_calls == []
+    assert checked.get("failed", False) == real.get("failed", False)
+    assert checked.get("changed") == real.get("changed")
+    assert checked.get("diff") == real.get("diff")
+    assert checked["vm"]["power_state"] == real["vm"]["power_state"]
+    if real.get("failed"):
+        assert checked["msg"] == real["msg"] and real_calls == []
+    else:
+        assert bool(real_calls) == real["changed"]
+
+
+def test_failure_message_names_action_and_fault(monkeypatch, capsys):
+    out, calls = run(monkeypatch, capsys, {"state": "reboot-guest"}, OFF)
+    assert out["failed"] and calls == []
+    assert out["msg"].startswith("Failed to plan reboot-guest of VM 'vm1': InvalidPowerState: VM 'vm1' is powered-off")
+    assert out["vm"]["moid"] == "vm-1"
+
+
+def test_guest_shutdown_timeout_falls_back_only_when_asked(monkeypatch, capsys):
+    FakeWaiter.timeout_watch = True
+    try:
+        out, calls = run(monkeypatch, capsys, {"state": "shutdown-guest", "timeout": 5}, ON)
+        assert out["failed"] and calls == ["ShutdownGuest"]
+        assert "Timeout: power state powered-off of VM 'vm1' not reached" in out["msg"]
+        out, calls = run(monkeypatch, capsys, {"state": "shutdown-guest", "timeout": 5, "fallback_to_power_off": True}, ON)
+        assert out["changed"] and out["forced_power_off"] is True
+        assert calls == ["ShutdownGuest", "PowerOffVM_Task"]
+    finally:
+        FakeWaiter.timeout_watch = False
+
+
+def test_wait_for_ip_reports_the_address(monkeypatch, capsys):
+    out, calls = run(monkeypatch, capsys, {"state": "powered-on", "wait_for_ip": True}, OFF)
+    assert calls == ["PowerOnVM_Task"] and out["vm"]["ip_address"] == "192.0.2.7"
+
+
+def test_timeout_must_be_positive(monkeypatch, capsys):
+    out, calls = run(monkeypatch, capsys, {"state": "powered-on", "timeout": 0}, OFF)
+    assert out["failed"] and calls == []
+    assert out["msg"] == "Failed to check the options: InvalidInput: timeout must be a positive number of seconds, not 0"
