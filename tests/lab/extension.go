@@ -1,0 +1,78 @@
+package main
+
+// Extension hook. Feature files in this package call registerExtension from
+// init(); every setup func runs each time an inventory is built (start and
+// every POST /lab/reset), so state created inside setup is reset for free.
+//
+//	func init() {
+//		registerExtension("hello", func(l *Lab) {
+//			l.HandleREST("/vcenter/hello", func(w http.ResponseWriter, r *http.Request) {
+//				l.RESTResult(w, r, http.StatusOK, "hi")
+//			})
+//			l.HandleSOAP("RenameSnapshot", func(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
+//				return nil // nil: not handled, vcsim's implementation runs
+//			})
+//			l.HandleControl("hello", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, "ok") })
+//		})
+//	}
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/soap"
+)
+
+type extension struct {
+	name  string
+	setup func(l *Lab)
+}
+
+var extensions []extension
+
+// registerExtension adds a feature; call it from init().
+func registerExtension(name string, setup func(l *Lab)) {
+	extensions = append(extensions, extension{name, setup})
+}
+
+// SOAPHook may answer a SOAP call instead of vcsim. It runs for authenticated
+// calls (and for the anonymous ones: Login, RetrieveServiceContent, Fetch, ...)
+// before vcsim's implementation, without any object lock held: use
+// ctx.WithLock(obj, fn) when touching an object. Return nil to let the call
+// continue (to the next hook, then vcsim); return a body (see soapResult,
+// soapFault) to answer it.
+type SOAPHook func(ctx *simulator.Context, m *simulator.Method) soap.HasFault
+
+// HandleSOAP registers a hook for the SOAP method named as on the wire (e.g. "ShutdownGuest", "PowerOffVM_Task").
+func (l *Lab) HandleSOAP(method string, hook SOAPHook) {
+	inv := l.inv()
+	inv.soapHooks[method] = append(inv.soapHooks[method], hook)
+}
+
+type restRoute struct {
+	pattern string
+	fn      http.HandlerFunc
+}
+
+// HandleREST serves fn at "/api"+path and "/rest"+path (path starts with "/";
+// a trailing "/" matches the subtree; Go 1.22 ServeMux patterns such as
+// "GET /vcenter/x/{id}" work too). Requests reach fn only with a valid
+// vmware-api-session-id (header or cookie), otherwise the client gets 401 with
+// a vAPI error body. fn runs under the vAPI simulator's lock.
+// Use l.RESTResult / l.RESTError to answer in the caller's style.
+func (l *Lab) HandleREST(path string, fn http.HandlerFunc) {
+	inv := l.inv()
+	method := ""
+	if i := strings.IndexByte(path, ' '); i > 0 {
+		method, path = path[:i+1], path[i+1:]
+	}
+	for _, prefix := range []string{"/api", "/rest"} {
+		inv.rest = append(inv.rest, restRoute{method + prefix + path, fn})
+	}
+}
+
+// HandleControl serves fn at /lab/<name> and /lab/<name>/... (lab credentials required).
+func (l *Lab) HandleControl(name string, fn http.HandlerFunc) {
+	l.inv().control[name] = fn
+}

@@ -1,0 +1,99 @@
+package main
+
+// The outermost HTTP handler: /lab control, counting, REST session handling,
+// panic containment, then the current inventory's simulator mux.
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/lab" || strings.HasPrefix(r.URL.Path, "/lab/") {
+		l.serveControl(w, r)
+		return
+	}
+	l.calls.add(callKey(r))
+	inv := l.cur.Load()
+
+	rw := &trackingWriter{ResponseWriter: w}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			log.Printf("lab: recovered panic serving %s %s: %v\n%s", r.Method, r.URL.Path, p, debug.Stack())
+			if !rw.wrote {
+				if strings.HasPrefix(r.URL.Path, "/sdk") {
+					writeSOAPFault(rw, fmt.Sprintf("simulator panic: %v", p), &types.SystemError{Reason: fmt.Sprint(p)})
+				} else {
+					l.RESTError(rw, r, http.StatusInternalServerError, "error", fmt.Sprintf("simulator panic: %v", p))
+				}
+			}
+		}
+	}()
+
+	if isREST(r.URL.Path) {
+		if l.serveSession(inv, rw, r) {
+			return
+		}
+		rw.style = restStyle(r)
+		inv.mux.ServeHTTP(rw, r)
+		rw.finishREST(l, r)
+		return
+	}
+	inv.mux.ServeHTTP(rw, r)
+}
+
+func isREST(p string) bool {
+	return p == "/rest" || p == "/api" || strings.HasPrefix(p, "/rest/") || strings.HasPrefix(p, "/api/")
+}
+
+// trackingWriter remembers whether anything was written and turns an empty
+// REST 401 from the vAPI simulator into a proper vAPI error.
+type trackingWriter struct {
+	http.ResponseWriter
+	wrote  bool
+	status int
+	style  string
+	body   bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) {
+	t.wrote, t.status = true, code
+	if code == http.StatusUnauthorized && t.style != "" {
+		return // written by finishREST
+	}
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *trackingWriter) Write(b []byte) (int, error) {
+	if !t.wrote {
+		t.WriteHeader(http.StatusOK)
+	}
+	if t.status == http.StatusUnauthorized && t.style != "" {
+		if !t.body {
+			t.body = true
+			t.ResponseWriter.WriteHeader(t.status)
+		}
+	}
+	return t.ResponseWriter.Write(b)
+}
+
+func (t *trackingWriter) Flush() {
+	if f, ok := t.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (t *trackingWriter) finishREST(l *Lab, r *http.Request) {
+	if t.status == http.StatusUnauthorized && !t.body {
+		t.style = ""
+		l.RESTError(t.ResponseWriter, r, http.StatusUnauthorized, "unauthenticated", "Authentication required.")
+	}
+}
