@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the targets need on a fresh Debian 12 (root): Debian packages, the tooling
 # venv, the get-pip stand-in and the lab's Go modules. Each part is skipped when already there.
-# shellcheck source=hack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Debian packages: shellcheck (else ansible-test's shellcheck sanity test silently passes).

@@ -2,7 +2,7 @@
 # ansible-test bootstraps pip in every venv it creates by downloading a get-pip script from a host
 # that is not reachable here ("does not have pip available"). Put a stand-in at the cache path it
 # checks first: ensurepip, then pip install whatever it was asked for (the pinned pip version).
-# shellcheck source=hack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
 

@@ -100,3 +100,29 @@ lab_running() {
         timeout 3 bash -c "exec 3<>/dev/tcp/${host}/${port}" 2>/dev/null
     )
 }
+
+# lab CMD: run the lab script (owned by the lab; we only call it).
+lab() {
+    [[ -x "${ROOT}/tests/lab/lab" ]] || die "tests/lab/lab does not exist (yet): the lab is not available"
+    "${ROOT}/tests/lab/lab" "$@"
+}
+
+# with_lab: start the lab unless it is running; the EXIT trap (stop_lab_if_started) stops it again
+# only if we started it.
+LAB_STARTED_HERE=0
+with_lab() {
+    if lab_running; then
+        log "lab already running (${LAB_ENV_FILE#"${ROOT}"/})"
+    else
+        log "starting the lab"
+        lab start
+        LAB_STARTED_HERE=1
+        lab_running || die "the lab did not come up (no listener per ${LAB_ENV_FILE})"
+    fi
+}
+stop_lab_if_started() {
+    if [[ "${LAB_STARTED_HERE}" == 1 ]]; then
+        log "stopping the lab we started"
+        lab stop || true
+    fi
+}

@@ -2,7 +2,7 @@
 # Print a folder of python3.X symlinks to the real pyenv interpreters (the shims exit 127 for
 # inactive versions), one per Python the installed ansible-test supports and this machine has.
 # Put it first on PATH so sanity compile/import run on each of them.
-# shellcheck source=hack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
 

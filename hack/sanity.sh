@@ -2,7 +2,7 @@
 # ansible-test sanity --local on a copy of the collection, on every supported Python this machine
 # has (hack/pythons.sh). No ignore files: a sanity finding is fixed, not ignored.
 # Extra arguments go to ansible-test (e.g. `--test pylint`).
-# shellcheck source=hack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
 "${ROOT}/hack/get-pip.sh"
@@ -21,5 +21,5 @@ log "sanity on Pythons: $(cd "${PYDIR}" && echo python*)"
 
 trap cleanup_tree EXIT
 make_tree
-cd "${TREE}"
+cd "${TREE}" || exit 1
 ansible-test sanity --local --color no "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ansible-test units on a copy of the collection with the venv's Python 3.12 (pytest prints its
 # `N passed` line). Extra arguments go to ansible-test.
-# shellcheck source=hack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
 "${ROOT}/hack/get-pip.sh"
@@ -9,5 +9,5 @@ PYVER="${UNITS_PYTHON:-$("${VENV}/bin/python" -c 'import sys; print("%d.%d" % sy
 
 trap cleanup_tree EXIT
 make_tree
-cd "${TREE}"
+cd "${TREE}" || exit 1
 ansible-test units --local --python "${PYVER}" --requirements --color no "$@"

@@ -2,7 +2,7 @@
 # Create or refresh the tooling venv outside the repository ($OPENSPHERE_VENV, default
 # ~/.cache/opensphere/venv) from tests/requirements-ci.txt. Reinstalls only when the requirements
 # file (or the interpreter) changed, so a warm run costs a few milliseconds.
-# shellcheck source=hack/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REQ="${ROOT}/tests/requirements-ci.txt"
