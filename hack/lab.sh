@@ -8,7 +8,8 @@ case "${1:-}" in
             log "lab already running (${LAB_ENV_FILE#"${ROOT}"/})"
             exit 0
         fi
-        lab start ;;
+        # shellcheck disable=SC2086 # LAB_START_ARGS is a word list, e.g. "--port 18444 --vms 100"
+        lab start ${LAB_START_ARGS:-} ;;
     stop)
         if [[ ! -x "${ROOT}/tests/lab/lab" ]]; then
             log "no tests/lab/lab: nothing to stop"

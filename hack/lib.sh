@@ -9,8 +9,8 @@ export ROOT
 OPENSPHERE_CACHE="${OPENSPHERE_CACHE:-${HOME}/.cache/opensphere}"
 VENV="${OPENSPHERE_VENV:-${OPENSPHERE_CACHE}/venv}"
 export VENV
-# The lab script writes this file on start (the export lines it prints).
-LAB_ENV_FILE="${LAB_ENV_FILE:-${ROOT}/tests/lab/.run/lab.env}"
+# The lab script (tests/lab/lab) writes this file on start: the `export VMWARE_...` lines it prints.
+LAB_ENV_FILE="${LAB_ENV_FILE:-${LAB_STATE_DIR:-${ROOT}/tests/lab/.run}/env}"
 export LAB_ENV_FILE
 COLLECTION_NAMESPACE=opensphere
 COLLECTION_NAME=vsphere
@@ -87,18 +87,10 @@ load_lab_env() {
     set +a
 }
 
-# lab_running: true when the lab env file exists and its VMWARE_HOST:VMWARE_PORT accepts a TCP connection.
+# lab_running: ask the lab script (`status` exits 0 only when its server is up and ready).
 lab_running() {
-    [[ -f "${LAB_ENV_FILE}" ]] || return 1
-    (
-        set -a
-        # shellcheck disable=SC1090
-        . "${LAB_ENV_FILE}"
-        set +a
-        host="${VMWARE_HOST:-127.0.0.1}"
-        port="${VMWARE_PORT:-443}"
-        timeout 3 bash -c "exec 3<>/dev/tcp/${host}/${port}" 2>/dev/null
-    )
+    [[ -x "${ROOT}/tests/lab/lab" ]] || return 1
+    "${ROOT}/tests/lab/lab" status >/dev/null 2>&1
 }
 
 # lab CMD: run the lab script (owned by the lab; we only call it).
@@ -115,9 +107,10 @@ with_lab() {
         log "lab already running (${LAB_ENV_FILE#"${ROOT}"/})"
     else
         log "starting the lab"
-        lab start
+        # shellcheck disable=SC2086 # LAB_START_ARGS is a word list, e.g. "--port 18444 --vms 100"
+        lab start ${LAB_START_ARGS:-}
         LAB_STARTED_HERE=1
-        lab_running || die "the lab did not come up (no listener per ${LAB_ENV_FILE})"
+        lab_running || die "the lab did not come up ('tests/lab/lab status' says not running)"
     fi
 }
 stop_lab_if_started() {
