@@ -140,14 +140,12 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import POWER_STATES, TOOLS_RUNNING, wait_power
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
-POWER_STATES = {"poweredOn": "powered-on", "poweredOff": "powered-off", "suspended": "suspended"}
-VIM_STATES = {value: key for key, value in POWER_STATES.items()}
 READ_PATHS = ["name", "config.uuid", "config.instanceUuid", "config.template", "runtime.powerState",
               "guest.toolsRunningStatus", "guest.ipAddress"]
-TOOLS_RUNNING = "guestToolsRunning"
 
 # action -> (what it is called in messages, power state it leads to)
 ACTIONS = {
@@ -173,6 +171,9 @@ PLAN = {
     "standby-guest": ("standby_guest", "!the guest of a powered-off VM cannot go to standby", ""),
 }
 GUEST_ACTIONS = ("shutdown_guest", "reboot_guest", "standby_guest")
+STATE_VERBS = {"powered-on": "power on", "powered-off": "power off", "suspended": "suspend", "restarted": "restart",
+               "shutdown-guest": "shut down the guest of", "reboot-guest": "reboot the guest of",
+               "standby-guest": "put in standby the guest of"}
 
 
 def vm_facts(moid, values):
@@ -211,11 +212,6 @@ def plan(vm, state, fallback_to_power_off=False):
                                                  ", or set fallback_to_power_off" if action == "shutdown_guest" else ""),
             fault_type="ToolsUnavailable")
     return action or None, False
-
-
-def wait_power(waiter, vm_ref, state, timeout, name):
-    waiter.watch(vm_ref, ["runtime.powerState"], lambda v: v.get("runtime.powerState") == VIM_STATES[state],
-                 timeout, "power state %s of VM '%s'" % (state, name))
 
 
 def apply(module, session, vm_ref, vm, action):
@@ -261,7 +257,7 @@ def main_flow(module):
             vm_ref = get_vm(session, **vm_identity(p))
             vm = vm_facts(vm_ref._moId, read_one(session, vm_ref, READ_PATHS, what="VM"))
         module.result["vm"] = vm
-        with module.doing("plan %s of VM '%s'" % (p["state"], vm["name"])):
+        with module.doing("%s VM '%s'" % (STATE_VERBS[p["state"]], vm["name"])):
             action, forced = plan(vm, p["state"], p["fallback_to_power_off"])
         after = dict(vm)
         if action:

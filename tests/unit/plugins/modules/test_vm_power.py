@@ -164,7 +164,7 @@ def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys,
 def test_failure_message_names_action_and_fault(monkeypatch, capsys):
     out, calls = run(monkeypatch, capsys, {"state": "reboot-guest"}, OFF)
     assert out["failed"] and calls == []
-    assert out["msg"].startswith("Failed to plan reboot-guest of VM 'vm1': InvalidPowerState: VM 'vm1' is powered-off")
+    assert out["msg"].startswith("Failed to reboot the guest of VM 'vm1': InvalidPowerState: VM 'vm1' is powered-off")
     assert out["vm"]["moid"] == "vm-1"
 
 

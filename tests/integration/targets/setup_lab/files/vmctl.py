@@ -1,0 +1,108 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Look at and prepare the lab with plain pyVmomi, independently of the collection's code.
+
+Integration targets use it to verify what a module did (``get``) and to set up conditions
+a module should meet (VMware Tools running, a template, a duplicate VM name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import ssl
+import sys
+import time
+
+from pyVim.connect import Disconnect, SmartConnect
+from pyVmomi import vim
+
+
+def connect(args):
+    context = ssl.create_default_context(cafile=args.ca)
+    return SmartConnect(host=args.host, port=args.port, user=args.user, pwd=args.password, sslContext=context)
+
+
+def all_vms(si):
+    view = si.content.viewManager.CreateContainerView(si.content.rootFolder, [vim.VirtualMachine], True)
+    try:
+        return list(view.view)
+    finally:
+        view.Destroy()
+
+
+def find(si, name):
+    matches = [vm for vm in all_vms(si) if vm.name == name]
+    if len(matches) != 1:
+        sys.exit("vmctl: %d VMs named %r" % (len(matches), name))
+    return matches[0]
+
+
+def quiet_wait(task, timeout=60):
+    # A test helper: plain polling is fine here (the collection's own code never polls).
+    deadline = time.monotonic() + timeout
+    while task.info.state not in ("success", "error"):
+        if time.monotonic() > deadline:
+            sys.exit("vmctl: task %s still %s after %s s" % (task._moId, task.info.state, timeout))
+        time.sleep(0.05)
+    if task.info.state == "error":
+        sys.exit("vmctl: task failed: %s" % task.info.error.msg)
+
+
+def describe(vm):
+    snapshots = []
+
+    def walk(nodes, prefix):
+        for node in nodes or []:
+            path = prefix + node.name
+            snapshots.append({"name": node.name, "path": path, "id": node.id, "state": str(node.state)})
+            walk(node.childSnapshotList, path + "/")
+
+    if vm.snapshot is not None:
+        walk(vm.snapshot.rootSnapshotList, "")
+    return {
+        "name": vm.name, "moid": vm._moId, "power_state": str(vm.runtime.powerState),
+        "template": bool(vm.config.template), "tools": vm.guest.toolsRunningStatus,
+        "ip": vm.guest.ipAddress, "uuid": vm.config.uuid, "num_cpus": vm.config.hardware.numCPU,
+        "memory_mb": vm.config.hardware.memoryMB, "version": vm.config.version, "snapshots": snapshots,
+        "folder": vm.parent.name if vm.parent else None,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for option in ("host", "user", "password", "ca"):
+        parser.add_argument("--" + option, required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count"])
+    parser.add_argument("name", nargs="?")
+    parser.add_argument("settings", nargs="*", help="key=value for set-guest")
+    args = parser.parse_args()
+    si = connect(args)
+    try:
+        if args.command == "count":
+            print(json.dumps({"vms": len(all_vms(si))}))
+            return
+        vm = find(si, args.name)
+        if args.command == "set-guest":
+            extra = [vim.option.OptionValue(key="SET.guest." + key, value=value)
+                     for key, value in (item.split("=", 1) for item in args.settings)]
+            quiet_wait(vm.ReconfigVM_Task(vim.vm.ConfigSpec(extraConfig=extra)))
+        elif args.command == "template":
+            if vm.runtime.powerState != "poweredOff":
+                quiet_wait(vm.PowerOffVM_Task())
+            vm.MarkAsTemplate()
+        elif args.command == "duplicate":
+            datacenter = vm.parent
+            while not isinstance(datacenter, vim.Datacenter):
+                datacenter = datacenter.parent
+            folder = datacenter.vmFolder.CreateFolder("dup")
+            quiet_wait(vm.CloneVM_Task(folder=folder, name=vm.name, spec=vim.vm.CloneSpec(location=vim.vm.RelocateSpec())))
+        print(json.dumps(describe(vm)))
+    finally:
+        Disconnect(si)
+
+
+if __name__ == "__main__":
+    main()
