@@ -44,7 +44,8 @@ if problems:
 PY
 
 log "ansible-galaxy collection install (temp collections path)"
-ansible-galaxy collection install --offline -p "${WORK}/collections" "${tarball}"
+ANSIBLE_COLLECTIONS_PATH="${WORK}/collections" \
+    ansible-galaxy collection install --offline -p "${WORK}/collections" "${tarball}"
 
 with_lab
 load_lab_env

@@ -7,7 +7,7 @@
 ensure_venv
 
 DIR="${OPENSPHERE_CACHE}/pythons"
-rm -rf "${DIR}"
+# Replace links one by one (ln -sfn), no rm -rf: another checkout may be using the folder.
 mkdir -p "${DIR}"
 VERSIONS="$("${VENV}/bin/python" -c '
 from ansible_test._util.target.common.constants import CONTROLLER_PYTHON_VERSIONS as c, REMOTE_ONLY_PYTHON_VERSIONS as r
@@ -18,8 +18,9 @@ for ver in ${VERSIONS}; do
         py="$(command -v "python${ver}")"
     fi
     if [[ -n "${py}" ]]; then
-        ln -s "${py}" "${DIR}/python${ver}"
+        ln -sfn "${py}" "${DIR}/python${ver}"
     else
+        rm -f "${DIR}/python${ver}"
         log "Python ${ver} not found: skipped"
     fi
 done

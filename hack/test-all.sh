@@ -55,5 +55,7 @@ for i in "${!names[@]}"; do
 done
 printf '%-14s %-6s %8s\n' total "" "${SECONDS}"
 echo
-echo "${passed} passed, ${failed} failed"
+# .ci/run repeats this line after make's own error message, so it stays the last line.
+mkdir -p "${ROOT}/tests/output"
+echo "${passed} passed, ${failed} failed" | tee "${ROOT}/tests/output/test-summary.txt"
 [[ "${failed}" == 0 ]]
