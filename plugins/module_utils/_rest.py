@@ -104,16 +104,19 @@ class RestSession:
     def __exit__(self, *exc_info):
         self.close()
 
-    def request(self, method, api, rest=None, body=None, rest_body=None, params=None, ok_missing=False):
+    def request(self, method, api, rest=None, body=None, rest_body=None, params=None, ok_missing=False, timeout=None):
         """Call one operation; returns the (unwrapped) JSON result, or None.
 
         ``api`` is the /api path (``/vcenter/services/vpxd``, without the prefix); ``rest`` the
         /rest path where it differs. ``rest_body`` is the /rest request body where it differs
         (6.7 wraps most bodies, e.g. ``{"spec": ...}``). ``ok_missing`` turns a NOT_FOUND into None.
+        ``timeout`` (seconds) replaces ``connect_timeout`` for an operation that is known to take
+        long before it answers (a synchronous service start).
         """
         path = "/api" + api if self.style == "api" else "/rest" + (rest if rest is not None else api)
         payload = body if self.style == "api" or rest_body is None else rest_body
-        response = self._send(method, path, json=payload, params=params)
+        extra = {"timeout": timeout} if timeout else {}
+        response = self._send(method, path, json=payload, params=params, **extra)
         if response.status_code >= 400:
             error = error_from(response)
             if ok_missing and error.fault_type == "NOT_FOUND":

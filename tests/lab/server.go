@@ -38,6 +38,9 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	if refuseAPI(inv, rw, r) { // apistyle.go: behave like 6.7 (no /api) when asked
+		return
+	}
 	if isREST(r.URL.Path) {
 		if l.serveSession(inv, rw, r) {
 			return

@@ -1,0 +1,270 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: vcenter_service
+short_description: Start, stop or restart a vCenter Server service and set its startup type
+version_added: 0.1.0
+description:
+  - Brings one service of vCenter Server (the services vMon manages, such as C(vpxd), C(vsphere-ui) or
+    C(content-library)) to the requested run state and startup type, and waits until it is there.
+  - Uses the vSphere Automation API (C(com.vmware.vcenter.services)); vCenter 7.0 and later are reached
+    through C(/api), vCenter 6.7 through C(/rest), whichever the server offers.
+  - A service already in the requested state and startup type is left alone. When both a state and a
+    startup type are asked for, they are applied in the order vCenter requires - a service is stopped
+    before it is disabled, and a disabled service gets its new startup type before it is started.
+author:
+  - opensphere.vsphere contributors
+extends_documentation_fragment:
+  - opensphere.vsphere.connection
+  - opensphere.vsphere.attributes
+  - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
+attributes:
+  check_mode:
+    support: full
+    details: Check mode reads the service and reports the change (or the error) the real run would make, and calls nothing that changes it.
+  diff_mode:
+    support: full
+    details: The diff shows the run state and startup type before and after.
+  idempotent:
+    support: partial
+    details: Every O(state) but V(restarted), which is an action, and every O(startup_type).
+options:
+  name:
+    description:
+      - Identifier of the service, as vCenter lists it (for example V(vpxd), V(vsphere-ui), V(eam)).
+      - M(opensphere.vsphere.vcenter_service_info) lists them all.
+    type: str
+    required: true
+    aliases: [service]
+  state:
+    description:
+      - V(started) starts the service unless it runs, V(stopped) stops it unless it is stopped.
+      - V(restarted) restarts it (a stopped service is started) and always reports a change.
+      - A service with startup type V(disabled) cannot be started or restarted; give
+        O(startup_type=manual) or O(startup_type=automatic) with it.
+      - When omitted, only O(startup_type) is managed.
+    type: str
+    choices: [started, stopped, restarted]
+  startup_type:
+    description:
+      - V(automatic) starts the service with vCenter; V(manual) only on request; V(disabled) never.
+      - Only a stopped service can be disabled; give O(state=stopped) to stop it first.
+      - When omitted, the startup type is left as it is.
+    type: str
+    choices: [automatic, manual, disabled]
+  timeout:
+    description:
+      - Seconds to wait for the service to reach O(state). A service that is starting or stopping when the
+        task begins is awaited first, within the same time.
+      - When the time is up the task fails with the last state and health seen.
+    type: int
+    default: 300
+notes:
+  - One of O(state) and O(startup_type) is required.
+  - A service that starts but reports the health V(degraded) makes the task fail, with the health messages.
+seealso:
+  - module: opensphere.vsphere.vcenter_service_info
+"""
+
+EXAMPLES = r"""
+- name: Restart the vSphere Client
+  opensphere.vsphere.vcenter_service:
+    hostname: "{{ vcenter_hostname }}"
+    username: "{{ vcenter_username }}"
+    password: "{{ vcenter_password }}"
+    name: vsphere-ui
+    state: restarted
+
+- name: Stop and disable the Auto Deploy service
+  opensphere.vsphere.vcenter_service:
+    name: rbd
+    state: stopped
+    startup_type: disabled
+
+- name: Enable and start a disabled service, allowing it ten minutes
+  opensphere.vsphere.vcenter_service:
+    name: imagebuilder
+    startup_type: automatic
+    state: started
+    timeout: 600
+"""
+
+RETURN = r"""
+service:
+  description: The service after the task (in check mode, as it would be).
+  returned: always, also on failure once the service was found
+  type: dict
+  contains:
+    name:
+      description: Identifier of the service.
+      type: str
+      sample: vsphere-ui
+    name_key:
+      description: Key of the service's display name in vCenter's resource bundle.
+      type: str
+      sample: cis.vsphere-ui.ServiceName
+    description_key:
+      description: Key of the service's description in vCenter's resource bundle.
+      type: str
+    state:
+      description: Run state, V(started), V(stopped), V(starting) or V(stopping).
+      type: str
+      sample: started
+    startup_type:
+      description: Startup type, in the spelling of O(startup_type).
+      type: str
+      sample: automatic
+    health:
+      description:
+        - V(healthy), V(healthy_with_warnings) or V(degraded); vCenter reports it only for a started service.
+        - In check mode, unknown (null) for a service the task would start.
+      type: str
+      sample: healthy
+    health_messages:
+      description: What vCenter says about the service's health.
+      type: list
+      elements: str
+"""
+
+import time
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput, TaskFailed
+from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._services import TRANSITIONAL, describe, get_service, path
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import poll
+
+# state asked for -> the action that gets there from a settled state (None: already there)
+ACTIONS = {
+    "started": {"started": None, "stopped": "start"},
+    "stopped": {"started": "stop", "stopped": None},
+    "restarted": {"started": "restart", "stopped": "restart"},
+}
+RESULT_STATE = {"start": "started", "restart": "started", "stop": "stopped"}
+CLIENT_TIMEOUTS = ("ReadTimeout", "Timeout", "ConnectTimeout")
+
+
+def plan(service, state=None, startup_type=None):
+    """The steps that bring ``service`` (settled facts) to what was asked, in the order vCenter requires.
+
+    Returns a list of ``("update", startup_type)`` and ``("start"|"stop"|"restart", None)``;
+    raises InvalidInput, naming why, for what vCenter would refuse. Check mode and the real
+    run both go through here, so they cannot disagree.
+    """
+    name, current = service["name"], service["startup_type"]
+    target_type = startup_type or current
+    action = ACTIONS[state][service["state"]] if state else None
+    if state in ("started", "restarted") and target_type == "disabled":
+        if startup_type:
+            raise InvalidInput("a service cannot be %s with startup_type disabled; choose manual or automatic" % state)
+        raise InvalidInput("service '%s' has startup type disabled and cannot be %s; set startup_type to manual or "
+                           "automatic in the same task to start it" % (name, state), fault_type="NotAllowedInCurrentState")
+    update = [("update", target_type)] if target_type != current else []
+    action_step = [(action, None)] if action else []
+    if target_type == "disabled" and update:
+        if RESULT_STATE.get(action, service["state"]) != "stopped":
+            raise InvalidInput("service '%s' is %s; only a stopped service can be disabled: add state: stopped to stop "
+                               "it first" % (name, service["state"]), fault_type="NotAllowedInCurrentState")
+        return action_step + update
+    return update + action_step
+
+
+def predict(service, steps):
+    """The service as the steps would leave it (health unknown for a service that changes state)."""
+    after = dict(service)
+    for op, arg in steps:
+        if op == "update":
+            after["startup_type"] = arg
+        else:
+            after["state"] = RESULT_STATE[op]
+            after["health"], after["health_messages"] = None, []
+    return after
+
+
+def settle(module, api, service, deadline):
+    """Wait out a start or stop that was already running when the task began."""
+    if service["state"] not in TRANSITIONAL:
+        return service
+    name = service["name"]
+    with module.doing("wait for service '%s' to finish %s" % (name, service["state"])):
+        return poll(lambda: get_service(api, name), lambda s: s["state"] not in TRANSITIONAL,
+                    max(0, deadline - time.monotonic()), "a settled state of service '%s'" % name, describe=describe)
+
+
+def run_action(module, api, service, op, deadline):
+    """Call start/stop/restart (synchronous on vCenter) and read the service until it is there."""
+    name, want = service["name"], RESULT_STATE[op]
+    api_path, rest_path = path(name, op)
+    with module.doing("%s service '%s'" % (op, name)):
+        try:
+            # the call returns once the service got there: allow it the whole timeout, not the connect timeout
+            api.request("POST", api_path, rest=rest_path, timeout=max(1, deadline - time.monotonic()))
+        except ApiError as exc:
+            if exc.fault_type != "TIMED_OUT":
+                raise
+        except ConnectionFailed as exc:
+            if exc.fault_type not in CLIENT_TIMEOUTS:
+                raise
+    with module.doing("wait for service '%s' to be %s" % (name, want)):
+        after = poll(lambda: get_service(api, name), lambda s: s["state"] == want,
+                     max(0, deadline - time.monotonic()), "state %s of service '%s'" % (want, name), describe=describe)
+    if want == "started" and after["health"] == "degraded":
+        module.result["service"] = after
+        with module.doing("%s service '%s'" % (op, name)):
+            raise TaskFailed("the service started but is degraded (%s)" % describe(after), fault_type="Degraded")
+    return after
+
+
+def main_flow(module):
+    p = module.params
+    with module.doing("check the options"):
+        if p["timeout"] <= 0:
+            raise InvalidInput("timeout must be a positive number of seconds, not %s" % p["timeout"])
+    deadline = time.monotonic() + p["timeout"]
+    with module.rest() as api:
+        with module.doing("find service '%s'" % p["name"]):
+            service = get_service(api, p["name"])
+        module.result["service"] = service
+        service = settle(module, api, service, deadline)
+        module.result["service"] = service
+        with module.doing("plan the changes to service '%s'" % p["name"]):
+            steps = plan(service, p["state"], p["startup_type"])
+        after = predict(service, steps)
+        if steps and not module.check_mode:
+            after = service
+            for op, arg in steps:
+                if op == "update":
+                    with module.doing("set the startup type of service '%s' to %s" % (service["name"], arg)):
+                        api.request("PATCH", path(service["name"])[0], body={"startup_type": arg.upper()},
+                                    rest_body={"spec": {"startup_type": arg.upper()}})
+                    after = dict(after, startup_type=arg)
+                else:
+                    after = run_action(module, api, service, op, deadline)  # read back: state and health
+                module.result["service"] = after
+        if service["health"] == "degraded" and p["state"] == "started" and not steps:
+            module.warn("Service '%s' runs but is degraded: %s" % (service["name"], describe(service)))
+        module.result["service"] = after
+    keys = ("state", "startup_type")
+    module.exit_with_diff({k: service[k] for k in keys}, {k: after[k] for k in keys}, changed=bool(steps))
+
+
+def main():
+    module = VSphereModule(
+        {"argument_spec": {
+            "name": {"type": "str", "required": True, "aliases": ["service"]},
+            "state": {"type": "str", "choices": list(ACTIONS)},
+            "startup_type": {"type": "str", "choices": ["automatic", "manual", "disabled"]},
+            "timeout": {"type": "int", "default": 300},
+        },
+            "required_one_of": [["state", "startup_type"]]},
+        transport="rest",
+    )
+    module.run(main_flow)
+
+
+if __name__ == "__main__":
+    main()
