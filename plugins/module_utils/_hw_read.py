@@ -1,0 +1,188 @@
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Everything vm_hardware plans from, in one RetrievePropertiesEx.
+
+The VM's hardware (with its devices), hot-add flags, version, upgrade policy, power state
+and tools status, plus the names of the networks it uses. When the request names a network
+or a datastore, the same call also walks up to the VM's datacenter and down its network and
+datastore folders, so names cost one round trip whatever the inventory size.
+The facts are plain dicts; the pyVmomi objects stay in ``Context``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import POWER_STATES
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
+
+VM_PATHS = ["name", "config.hardware", "config.cpuHotAddEnabled", "config.cpuHotRemoveEnabled",
+            "config.memoryHotAddEnabled", "config.version", "config.scheduledHardwareUpgradeInfo",
+            "config.template", "config.files.vmPathName", "runtime.powerState", "runtime.host",
+            "guest.toolsRunningStatus", "environmentBrowser"]
+# SOAP upgradePolicy <-> the Automation API's spelling used by the module
+POLICIES = {"never": "never", "onSoftPowerOff": "after-clean-guest-shutdown", "always": "always"}
+NIC_TYPES = {"VirtualVmxnet3": "vmxnet3", "VirtualE1000e": "e1000e", "VirtualE1000": "e1000",
+             "VirtualVmxnet2": "vmxnet2", "VirtualPCNet32": "pcnet32", "VirtualSriovEthernetCard": "sriov"}
+
+
+class Context:
+    """pyVmomi objects behind the facts: devices by key, controllers, networks and datastores by name."""
+
+    def __init__(self):
+        self.devices = {}
+        self.scsi = {}          # bus number -> controller key
+        self.networks = {}      # name -> {"ref", "dvs_uuid", "key"}
+        self.datastores = {}    # name -> {"ref", "browser"}
+        self.inventory_read = False
+        self.environment_browser = None
+        self.host = None
+
+
+def _spec(vm_ref, inventory):
+    pc = vmodl.query.PropertyCollector
+    select = pc.SelectionSpec
+    uses = pc.TraversalSpec(name="uses", type=vim.VirtualMachine, path="network", skip=False)
+    traversals = [uses]
+    props = [pc.PropertySpec(type=vim.VirtualMachine, pathSet=VM_PATHS),
+             pc.PropertySpec(type=vim.Network, pathSet=["name"]),
+             pc.PropertySpec(type=vim.dvs.DistributedVirtualPortgroup, pathSet=["name", "key", "config.distributedVirtualSwitch"])]
+    if inventory:
+        down = pc.TraversalSpec(name="down", type=vim.Folder, path="childEntity", skip=False, selectSet=[select(name="down")])
+        nets = pc.TraversalSpec(name="nets", type=vim.Datacenter, path="networkFolder", skip=False, selectSet=[down])
+        stores = pc.TraversalSpec(name="stores", type=vim.Datacenter, path="datastoreFolder", skip=False, selectSet=[down])
+        up = pc.TraversalSpec(name="up", type=vim.Folder, path="parent", skip=False,
+                              selectSet=[select(name="up"), nets, stores])
+        traversals.append(pc.TraversalSpec(name="vmUp", type=vim.VirtualMachine, path="parent", skip=False, selectSet=[up]))
+        props += [pc.PropertySpec(type=vim.Datastore, pathSet=["name", "browser"]),
+                  pc.PropertySpec(type=vim.DistributedVirtualSwitch, pathSet=["uuid"])]
+    return [pc.ObjectSpec(obj=vm_ref, skip=False, selectSet=traversals)], props
+
+
+def read(session, vm_ref, inventory=False):
+    """``(facts, Context)`` of the VM; ``inventory`` adds the datacenter's networks and datastores."""
+    objects, props = _spec(vm_ref, inventory)
+    try:
+        rows = retrieve(session, objects, props)
+    except vim.fault.ManagedObjectNotFound:
+        raise NotFound("VM %s does not exist" % vm_ref._moId)
+    ctx, values, switches, portgroups = Context(), None, {}, []
+    ctx.inventory_read = inventory
+    for obj, row in rows:
+        if isinstance(obj, vim.VirtualMachine):
+            values = row
+        elif isinstance(obj, vim.Datastore):
+            ctx.datastores[row.get("name")] = {"ref": obj, "browser": row.get("browser")}
+        elif isinstance(obj, vim.DistributedVirtualSwitch):
+            switches[obj._moId] = row.get("uuid")
+        elif isinstance(obj, vim.dvs.DistributedVirtualPortgroup):
+            portgroups.append((obj, row))
+        elif isinstance(obj, vim.Network):
+            ctx.networks.setdefault(row.get("name"), {"ref": obj, "dvs_uuid": None, "key": None})
+    if values is None:
+        raise NotFound("VM %s does not exist" % vm_ref._moId)
+    for obj, row in portgroups:
+        dvs = row.get("config.distributedVirtualSwitch")
+        ctx.networks[row.get("name")] = {"ref": obj, "key": row.get("key"),
+                                         "dvs_uuid": switches.get(dvs._moId) if dvs is not None else None}
+    ctx.environment_browser = values.get("environmentBrowser")
+    ctx.host = values.get("runtime.host")
+    return facts(vm_ref._moId, values, ctx), ctx
+
+
+def _datastore_of(path):
+    return path[1:path.index("]")] if path and path.startswith("[") and "]" in path else None
+
+
+def _disk(dev, ctx):
+    backing = dev.backing
+    controller = ctx.devices.get(dev.controllerKey)
+    path = getattr(backing, "fileName", None)
+    if getattr(backing, "eagerlyScrub", False):
+        provisioning = "eager-zeroed"
+    else:
+        provisioning = "thin" if getattr(backing, "thinProvisioned", False) else "thick"
+    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key,
+            "controller": getattr(controller, "busNumber", None), "unit_number": dev.unitNumber,
+            "size_mb": int((dev.capacityInKB or 0) // 1024), "datastore": _datastore_of(path), "file": path,
+            "provisioning": provisioning}
+
+
+def _connectable(dev):
+    conn = dev.connectable
+    return bool(conn and conn.connected), bool(conn and conn.startConnected)
+
+
+def _nic(dev, names_by_key):
+    backing = dev.backing
+    if isinstance(backing, vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo):
+        network = names_by_key.get(backing.port.portgroupKey, backing.port.portgroupKey)
+    else:
+        network = getattr(backing, "deviceName", None)
+    connected, start = _connectable(dev)
+    kind = type(dev).__name__.rsplit(".", 1)[-1]
+    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key,
+            "device_type": NIC_TYPES.get(kind, kind), "network": network, "connected": connected,
+            "start_connected": start, "mac_type": dev.addressType, "mac_address": dev.macAddress}
+
+
+def _cdrom(dev):
+    connected, start = _connectable(dev)
+    iso = isinstance(dev.backing, vim.vm.device.VirtualCdrom.IsoBackingInfo)
+    remote = isinstance(dev.backing, (vim.vm.device.VirtualCdrom.RemotePassthroughBackingInfo,
+                                      vim.vm.device.VirtualCdrom.RemoteAtapiBackingInfo))
+    kind = "none" if not start else ("iso" if iso else ("client" if remote else "host-device"))
+    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key, "type": kind,
+            "iso_path": dev.backing.fileName if iso else None, "connected": connected}
+
+
+def facts(moid, values, ctx):
+    hw = values.get("config.hardware")
+    devices = list(hw.device or []) if hw is not None else []
+    ctx.devices = {dev.key: dev for dev in devices}
+    ctx.scsi = {dev.busNumber: dev.key for dev in devices if isinstance(dev, vim.vm.device.VirtualSCSIController)}
+    names_by_key = {info["key"]: name for name, info in ctx.networks.items() if info["key"]}
+    policy = values.get("config.scheduledHardwareUpgradeInfo")
+    return {
+        "name": values.get("name"),
+        "moid": moid,
+        "power_state": POWER_STATES.get(values.get("runtime.powerState"), values.get("runtime.powerState")),
+        "tools_running_status": values.get("guest.toolsRunningStatus"),
+        "template": bool(values.get("config.template")),
+        "vm_datastore": _datastore_of(values.get("config.files.vmPathName")),
+        "num_cpus": hw.numCPU if hw is not None else None,
+        "cores_per_socket": (hw.numCoresPerSocket or 1) if hw is not None else None,
+        "memory_mb": hw.memoryMB if hw is not None else None,
+        "cpu_hot_add": bool(values.get("config.cpuHotAddEnabled")),
+        "cpu_hot_remove": bool(values.get("config.cpuHotRemoveEnabled")),
+        "memory_hot_add": bool(values.get("config.memoryHotAddEnabled")),
+        "hardware_version": values.get("config.version"),
+        "upgrade_policy": {
+            "policy": POLICIES.get(getattr(policy, "upgradePolicy", None) or "never", policy.upgradePolicy if policy else "never"),
+            "version": (getattr(policy, "versionKey", None) or None) if policy else None,
+        },
+        "disks": sorted((_disk(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualDisk)),
+                        key=lambda d: (d["controller"] if d["controller"] is not None else 99, d["unit_number"] or 0)),
+        "nics": sorted((_nic(dev, names_by_key) for dev in devices if isinstance(dev, vim.vm.device.VirtualEthernetCard)),
+                       key=lambda n: n["key"]),
+        "cdroms": sorted((_cdrom(dev) for dev in devices if isinstance(dev, vim.vm.device.VirtualCdrom)),
+                         key=lambda c: c["key"]),
+    }
+
+
+def supported_versions(ctx):
+    """Hardware versions the VM's host can run (one QueryConfigOptionDescriptor), oldest first."""
+    out = []
+    for desc in ctx.environment_browser.QueryConfigOptionDescriptor() or []:
+        hosts = [h._moId for h in desc.host or []]
+        if ctx.host is None or not hosts or ctx.host._moId in hosts:
+            out.append(desc.key)
+    return sorted(set(key for key in out if version_number(key)), key=version_number)
+
+
+def version_number(key):
+    """13 for 'vmx-13'; None for anything else."""
+    if isinstance(key, str) and key.startswith("vmx-") and key[4:].isdigit():
+        return int(key[4:])
+    return None

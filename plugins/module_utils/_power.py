@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Power states in the collection's spelling, and the waits and steps shared by modules.
+
+vm_power drives every power state; vm_hardware uses the graceful cycle (guest shutdown,
+change, power back on) for changes a running VM cannot take.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+
+POWER_STATES = {"poweredOn": "powered-on", "poweredOff": "powered-off", "suspended": "suspended"}
+VIM_STATES = {value: key for key, value in POWER_STATES.items()}
+TOOLS_RUNNING = "guestToolsRunning"
+
+
+def wait_power(waiter, vm_ref, state, timeout, name):
+    """Wait until the VM's runtime.powerState is ``state`` (collection spelling)."""
+    waiter.watch(vm_ref, ["runtime.powerState"], lambda v: v.get("runtime.powerState") == VIM_STATES[state],
+                 timeout, "power state %s of VM '%s'" % (state, name))
+
+
+def check_guest_shutdown(name, power_state, tools_running_status, why):
+    """Raise InvalidInput unless the guest of a running VM can be asked to shut down."""
+    if power_state != "powered-on":
+        raise InvalidInput("VM '%s' is %s, so its guest cannot shut down for %s; power it off or on first"
+                           % (name, power_state, why), fault_type="InvalidPowerState")
+    if tools_running_status != TOOLS_RUNNING:
+        raise InvalidInput("VMware Tools is not running in VM '%s' (status: %s), so its guest cannot shut down for %s"
+                           % (name, tools_running_status, why), fault_type="ToolsUnavailable")
+
+
+def shutdown_guest(waiter, vm_ref, name, timeout):
+    """Ask the guest to shut down and return once the VM is powered off."""
+    vm_ref.ShutdownGuest()
+    wait_power(waiter, vm_ref, "powered-off", timeout, name)
+
+
+def power_on(waiter, vm_ref, name, timeout):
+    waiter.task(vm_ref.PowerOnVM_Task(), timeout, "power on of VM '%s'" % name)

@@ -1,0 +1,394 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: vm_hardware
+short_description: Size a vSphere VM safely - CPU, memory, hardware version, disks, network adapters and CD-ROM
+version_added: 0.1.0
+description:
+  - Changes only what the task names; every other setting and device of the VM is left alone. A device
+    is removed only by an entry with O(disks[].state=absent) or O(nics[].state=absent).
+  - All configuration changes of one run go to vSphere as one reconfigure task; a hardware version
+    upgrade is a task of its own.
+  - Options are checked before anything changes; a change the running VM cannot take (CPU or memory
+    without hot add, less memory, cores per socket, hot-add settings, a hardware upgrade) fails naming the
+    option and why, unless O(allow_power_cycle) lets the module shut the guest down, make the change and
+    power the VM back on.
+author:
+  - opensphere.vsphere contributors
+extends_documentation_fragment:
+  - opensphere.vsphere.connection
+  - opensphere.vsphere.vm_identity
+  - opensphere.vsphere.attributes
+  - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
+attributes:
+  check_mode:
+    support: full
+    details: Check mode reads the VM, validates everything the real run would, and reports the same change or error without changing anything.
+  diff_mode:
+    support: full
+    details: The diff shows each managed field and each disk, network adapter and CD-ROM before and after.
+  idempotent:
+    support: full
+options:
+  num_cpus:
+    description: Number of virtual CPUs.
+    type: int
+  cores_per_socket:
+    description: Cores per virtual socket; must divide the number of CPUs. Changes only while the VM is off.
+    type: int
+  memory_mb:
+    description: Memory in MB; a positive multiple of 4.
+    type: int
+  cpu_hot_add:
+    description: Whether CPUs can be added while the VM runs. Changes only while the VM is off.
+    type: bool
+  cpu_hot_remove:
+    description: Whether CPUs can be removed while the VM runs. Changes only while the VM is off.
+    type: bool
+  memory_hot_add:
+    description: Whether memory can be added while the VM runs. Changes only while the VM is off.
+    type: bool
+  hardware_version:
+    description:
+      - Upgrade the virtual hardware to this version (V(vmx-19), or just V(19)), or to the newest the VM's host supports (V(latest)).
+      - A VM at this version or newer is left alone; the module never downgrades.
+      - The upgrade needs the VM powered off.
+    type: str
+  upgrade_policy:
+    description:
+      - Schedule a hardware upgrade for the VM's next reboot, as the vSphere Automation API's upgrade policy does.
+    type: dict
+    suboptions:
+      policy:
+        description:
+          - V(never) clears a scheduled upgrade; V(after-clean-guest-shutdown) upgrades after the guest shuts down cleanly;
+            V(always) upgrades on the next power cycle.
+        type: str
+        required: true
+        choices: [never, after-clean-guest-shutdown, always]
+      version:
+        description: Target version (V(vmx-21), V(21) or V(latest)); defaults to the newest the host supports.
+        type: str
+  disks:
+    description:
+      - Disks on the VM's SCSI controllers. An entry names a disk by O(disks[].label), by O(disks[].unit_number) on
+        O(disks[].controller), or else stands for the next disk of that controller in unit order that no other entry
+        names; an entry with no disk left becomes a new disk at the next free unit.
+    type: list
+    elements: dict
+    suboptions:
+      label:
+        description: Label of an existing disk (C(Hard disk 2)).
+        type: str
+      controller:
+        description: Bus number of the SCSI controller.
+        type: int
+        default: 0
+      unit_number:
+        description: Unit number on the controller (0-15, not 7).
+        type: int
+      size_gb:
+        description: Size in GB. A disk grows to it; shrinking is refused.
+        type: int
+      size_mb:
+        description: Size in MB, instead of O(disks[].size_gb).
+        type: int
+      datastore:
+        description: Datastore of a new disk (default the VM's own); must exist in the VM's datacenter.
+        type: str
+      provisioning:
+        description: Provisioning of a new disk (default V(thin)).
+        type: str
+        choices: [thin, thick, eager-zeroed]
+      state:
+        description: V(absent) detaches the disk named by O(disks[].label) or O(disks[].unit_number).
+        type: str
+        choices: [present, absent]
+        default: present
+      delete_file:
+        description: With O(disks[].state=absent), also delete the disk's file; by default the file is kept.
+        type: bool
+        default: false
+  nics:
+    description:
+      - Network adapters. An entry names an adapter by O(nics[].label), or else stands for the next adapter in order that
+        no other entry names; an entry with no adapter left becomes a new adapter.
+    type: list
+    elements: dict
+    suboptions:
+      label:
+        description: Label of an existing adapter (C(Network adapter 1)).
+        type: str
+      network:
+        description: Name of a standard or distributed port group in the VM's datacenter.
+        type: str
+      device_type:
+        description: Type of a new adapter (default V(vmxnet3)); an existing adapter's type cannot change.
+        type: str
+        choices: [vmxnet3, e1000e, e1000, vmxnet2, pcnet32]
+      connected:
+        description: Whether the adapter is connected now (only meaningful while the VM runs).
+        type: bool
+      start_connected:
+        description: Whether the adapter connects when the VM powers on.
+        type: bool
+      mac_type:
+        description: How the MAC address is set.
+        type: str
+        choices: [generated, manual, assigned]
+      mac_address:
+        description: The MAC address, with O(nics[].mac_type=manual).
+        type: str
+      state:
+        description: V(absent) removes the adapter named by O(nics[].label).
+        type: str
+        choices: [present, absent]
+        default: present
+  cdrom:
+    description: Media of the VM's first CD-ROM drive.
+    type: dict
+    suboptions:
+      type:
+        description: V(iso) mounts O(cdrom.iso_path); V(client) uses the client device; V(none) leaves the drive empty.
+        type: str
+        required: true
+        choices: [iso, client, none]
+      iso_path:
+        description: ISO file as C([datastore] folder/file.iso); the file must exist.
+        type: str
+  allow_power_cycle:
+    description:
+      - When the running VM cannot take a change, shut its guest down (VMware Tools must run), make the change and
+        power it back on. The result says so in RV(power_cycled).
+    type: bool
+    default: false
+  timeout:
+    description: Seconds to wait for each task and for the guest to shut down.
+    type: int
+    default: 300
+notes:
+  - Controllers are not added or removed; a disk goes on an existing SCSI controller.
+seealso:
+  - module: opensphere.vsphere.vm_power
+"""
+
+EXAMPLES = r"""
+- name: Four CPUs and 8 GB of memory, shutting the guest down if the running VM cannot take it
+  opensphere.vsphere.vm_hardware:
+    name: web01
+    num_cpus: 4
+    memory_mb: 8192
+    allow_power_cycle: true
+
+- name: Grow the first disk, add a second one and move the first adapter to another port group
+  opensphere.vsphere.vm_hardware:
+    name: web01
+    disks:
+      - size_gb: 40
+      - size_gb: 100
+        datastore: LocalDS_0
+    nics:
+      - network: DC0_DVPG0
+
+- name: Remove one disk (its file is kept) and one adapter, by label
+  opensphere.vsphere.vm_hardware:
+    name: web01
+    disks:
+      - label: Hard disk 2
+        state: absent
+    nics:
+      - label: Network adapter 2
+        state: absent
+
+- name: Upgrade to the newest hardware version at the next clean guest shutdown
+  opensphere.vsphere.vm_hardware:
+    name: web01
+    upgrade_policy:
+      policy: after-clean-guest-shutdown
+
+- name: Mount an ISO
+  opensphere.vsphere.vm_hardware:
+    name: web01
+    cdrom:
+      type: iso
+      iso_path: "[LocalDS_0] iso/tools.iso"
+"""
+
+RETURN = r"""
+vm:
+  description: The VM's hardware after the task (in check mode, as it would be).
+  returned: always, also on failure once the VM was found
+  type: dict
+  contains:
+    name: {description: Name of the VM., type: str}
+    moid: {description: Managed object id., type: str}
+    power_state: {description: Power state (C(powered-on), C(powered-off), C(suspended))., type: str}
+    num_cpus: {description: Virtual CPUs., type: int}
+    cores_per_socket: {description: Cores per socket., type: int}
+    memory_mb: {description: Memory in MB., type: int}
+    cpu_hot_add: {description: CPU hot add enabled., type: bool}
+    cpu_hot_remove: {description: CPU hot remove enabled., type: bool}
+    memory_hot_add: {description: Memory hot add enabled., type: bool}
+    hardware_version: {description: Virtual hardware version., type: str, sample: vmx-19}
+    upgrade_policy: {description: Scheduled upgrade policy and target version., type: dict}
+    disks: {description: Disks with label, key, controller, unit_number, size_mb, datastore, file, provisioning., type: list, elements: dict}
+    nics: {description: Network adapters with label, key, device_type, network, connected, start_connected, mac_type, mac_address., type: list, elements: dict}
+    cdroms: {description: CD-ROM drives with label, key, type, iso_path, connected., type: list, elements: dict}
+power_cycled:
+  description: True when O(allow_power_cycle) shut the guest down and powered the VM back on (in check mode, would).
+  returned: always
+  type: bool
+"""
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, NotFound, TaskFailed, VSphereError
+from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options, plan
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_read import read, supported_versions, version_number
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_spec import config_spec, iso_exists
+from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown, power_on, shutdown_guest
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
+
+MANAGED = ("num_cpus", "cores_per_socket", "memory_mb", "cpu_hot_add", "cpu_hot_remove", "memory_hot_add",
+           "hardware_version", "upgrade_policy", "disks", "nics", "cdroms")
+HIDDEN = ("tools_running_status", "template", "vm_datastore")
+
+
+def managed(facts):
+    return {key: facts[key] for key in MANAGED}
+
+
+def summary(facts):
+    return {key: value for key, value in facts.items() if key not in HIDDEN}
+
+
+def names_inventory(p):
+    """Read the datacenter's networks and datastores only when the request names one."""
+    return bool(any(n.get("network") for n in p["nics"] or []) or any(d.get("datastore") for d in p["disks"] or [])
+                or (p["cdrom"] and p["cdrom"]["type"] == "iso"))
+
+
+def needs_versions(p, before):
+    version = p["hardware_version"]
+    if version == "latest" or (version and version_number(version) > (version_number(before["hardware_version"]) or 0)):
+        return True
+    return bool(p["upgrade_policy"] and p["upgrade_policy"]["policy"] != "never")
+
+
+def used_units(ctx):
+    units = {}
+    bus_of = {key: bus for bus, key in ctx.scsi.items()}
+    for dev in ctx.devices.values():
+        if dev.controllerKey in bus_of and dev.unitNumber is not None:
+            units.setdefault(bus_of[dev.controllerKey], set()).add(dev.unitNumber)
+    return units
+
+
+def apply(module, session, vm_ref, name, the_plan, ctx, cycle):
+    timeout, waiter = module.params["timeout"], Waiter(session)
+    if cycle:
+        with module.doing("shut down the guest of VM '%s' (%s)" % (name, "; ".join(the_plan.needs_off))):
+            shutdown_guest(waiter, vm_ref, name, timeout)
+    try:
+        spec = config_spec(the_plan, ctx)
+        if spec is not None:
+            with module.doing("reconfigure VM '%s'" % name):
+                waiter.task(vm_ref.ReconfigVM_Task(spec), timeout, "reconfigure of VM '%s'" % name)
+        if the_plan.upgrade:
+            with module.doing("upgrade VM '%s' to hardware version %s" % (name, the_plan.upgrade)):
+                waiter.task(vm_ref.UpgradeVM_Task(version=the_plan.upgrade), timeout, "hardware upgrade of VM '%s'" % name)
+    except (VSphereError, vmodl.MethodFault):
+        if cycle:  # leave the VM running as we found it, then report what failed
+            action = module.action
+            module.warn("The change failed; powering VM '%s' back on." % name)
+            power_on(waiter, vm_ref, name, timeout)
+            module.action = action
+        raise
+    if cycle:
+        with module.doing("power VM '%s' back on" % name):
+            power_on(waiter, vm_ref, name, timeout)
+
+
+def main_flow(module):
+    p = module.params
+    ident = p["name"] or p["uuid"] or p["moid"]
+    with module.doing("check the options"):
+        check_options(p)
+    with module.soap() as session:
+        with module.doing("find VM '%s'" % ident):
+            vm_ref = get_vm(session, **vm_identity(p))
+            before, ctx = read(session, vm_ref, inventory=names_inventory(p))
+        name = before["name"]
+        module.result.update(vm=summary(before), power_cycled=False)
+        with module.doing("plan the hardware of VM '%s'" % name):
+            versions = supported_versions(ctx) if needs_versions(p, before) else None
+            inventory = ctx.inventory_read
+            the_plan = plan(before, p, scsi=ctx.scsi, used_units=used_units(ctx), versions=versions,
+                            networks=set(ctx.networks) if inventory else None,
+                            datastores=set(ctx.datastores) if inventory else None)
+            for path in the_plan.check_isos:
+                try:
+                    found = iso_exists(session, Waiter(session), ctx, path, p["timeout"])
+                except TaskFailed:
+                    found = False
+                if not found:
+                    raise NotFound("cdrom.iso_path: no file %s" % path)
+            cycle = bool(the_plan.needs_off) and before["power_state"] != "powered-off"
+            if cycle and not p["allow_power_cycle"]:
+                raise InvalidInput("VM '%s' is %s and cannot take: %s; power it off first, or set allow_power_cycle"
+                                   % (name, before["power_state"], "; ".join(the_plan.needs_off)), fault_type="InvalidPowerState")
+            if cycle:
+                check_guest_shutdown(name, before["power_state"], before["tools_running_status"], "the change")
+        changed = bool(the_plan.reconfigure or the_plan.upgrade)
+        module.result.update(vm=summary(the_plan.after), power_cycled=cycle)
+        if changed and not module.check_mode:
+            apply(module, session, vm_ref, name, the_plan, ctx, cycle)
+            with module.doing("read VM '%s' after the change" % name):
+                module.result["vm"] = summary(read(session, vm_ref)[0])
+    module.exit_with_diff(managed(before), managed(the_plan.after), changed=changed)
+
+
+def main():
+    disk = {"label": {"type": "str"}, "controller": {"type": "int", "default": 0}, "unit_number": {"type": "int"},
+            "size_gb": {"type": "int"}, "size_mb": {"type": "int"}, "datastore": {"type": "str"},
+            "provisioning": {"type": "str", "choices": ["thin", "thick", "eager-zeroed"]},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "delete_file": {"type": "bool", "default": False}}
+    nic = {"label": {"type": "str"}, "network": {"type": "str"},
+           "device_type": {"type": "str", "choices": ["vmxnet3", "e1000e", "e1000", "vmxnet2", "pcnet32"]},
+           "connected": {"type": "bool"}, "start_connected": {"type": "bool"},
+           "mac_type": {"type": "str", "choices": ["generated", "manual", "assigned"]}, "mac_address": {"type": "str"},
+           "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}
+    module = VSphereModule(
+        VM_IDENTITY,
+        {"argument_spec": {
+            "num_cpus": {"type": "int"},
+            "cores_per_socket": {"type": "int"},
+            "memory_mb": {"type": "int"},
+            "cpu_hot_add": {"type": "bool"},
+            "cpu_hot_remove": {"type": "bool"},
+            "memory_hot_add": {"type": "bool"},
+            "hardware_version": {"type": "str"},
+            "upgrade_policy": {"type": "dict", "options": {
+                "policy": {"type": "str", "required": True, "choices": ["never", "after-clean-guest-shutdown", "always"]},
+                "version": {"type": "str"}}},
+            "disks": {"type": "list", "elements": "dict", "options": disk, "mutually_exclusive": [["size_gb", "size_mb"]]},
+            "nics": {"type": "list", "elements": "dict", "options": nic},
+            "cdrom": {"type": "dict", "options": {"type": {"type": "str", "required": True, "choices": ["iso", "client", "none"]},
+                                                  "iso_path": {"type": "str"}}},
+            "allow_power_cycle": {"type": "bool", "default": False},
+            "timeout": {"type": "int", "default": 300},
+        }},
+    )
+    module.run(main_flow)
+
+
+if __name__ == "__main__":
+    main()

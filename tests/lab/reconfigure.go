@@ -1,0 +1,110 @@
+package main
+
+// ReconfigVM_Task checks vcsim skips, as a real vCenter makes them. A refused
+// reconfigure still returns a task; the task ends in error with the fault
+// (vCenter validates inside the task), and nothing about the VM changes.
+//
+//   - memoryMB not a positive multiple of 4       -> InvalidArgument (invalidProperty memoryMB)
+//   - numCPUs not a multiple of numCoresPerSocket  -> InvalidArgument (invalidProperty numCoresPerSocket)
+//   - VM not powered off:
+//     more CPUs without cpuHotAddEnabled, fewer without cpuHotRemoveEnabled -> CpuHotPlugNotSupported
+//     more memory without memoryHotAddEnabled, or any less memory         -> MemoryHotPlugNotSupported
+//     a new numCoresPerSocket or a change of the hot-add/-remove flags      -> InvalidPowerState
+//   - scheduledHardwareUpgradeInfo (dropped by vcsim) is validated, stored in
+//     config.scheduledHardwareUpgradeInfo and reported; policy "never" clears the target version.
+
+import (
+	"fmt"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+var upgradePolicies = map[string]bool{"never": true, "onSoftPowerOff": true, "always": true}
+
+func boolValue(b *bool) bool { return b != nil && *b }
+
+// reconfigFault is the fault a real vCenter would end the reconfigure task with, or nil.
+func reconfigFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigSpec) (types.BaseMethodFault, string) {
+	hw := vm.Config.Hardware
+	if spec.MemoryMB != 0 && (spec.MemoryMB < 0 || spec.MemoryMB%4 != 0) {
+		return &types.InvalidArgument{InvalidProperty: "memoryMB"},
+			fmt.Sprintf("Memory size %d MB is not a positive multiple of 4 MB.", spec.MemoryMB)
+	}
+	if spec.NumCPUs != 0 || spec.NumCoresPerSocket != nil {
+		cpus, cores := hw.NumCPU, int32(1)
+		if hw.NumCoresPerSocket != nil && *hw.NumCoresPerSocket > 0 {
+			cores = *hw.NumCoresPerSocket
+		}
+		if spec.NumCPUs != 0 {
+			cpus = spec.NumCPUs
+		}
+		if spec.NumCoresPerSocket != nil {
+			cores = *spec.NumCoresPerSocket
+		}
+		if cpus <= 0 || cores <= 0 || cpus%cores != 0 {
+			return &types.InvalidArgument{InvalidProperty: "numCoresPerSocket"},
+				fmt.Sprintf("Cannot support %d CPUs using %d cores per socket: the CPU count must be a multiple of the cores per socket.", cpus, cores)
+		}
+	}
+	if p := spec.ScheduledHardwareUpgradeInfo; p != nil && p.UpgradePolicy != "" && !upgradePolicies[p.UpgradePolicy] {
+		return &types.InvalidArgument{InvalidProperty: "scheduledHardwareUpgradeInfo.upgradePolicy"},
+			fmt.Sprintf("Unknown hardware upgrade policy %q.", p.UpgradePolicy)
+	}
+	if vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOff {
+		return nil, ""
+	}
+	cfg := vm.Config
+	switch {
+	case spec.NumCPUs > hw.NumCPU && !boolValue(cfg.CpuHotAddEnabled):
+		return &types.CpuHotPlugNotSupported{}, "CPU hot plug is not supported for this virtual machine."
+	case spec.NumCPUs != 0 && spec.NumCPUs < hw.NumCPU && !boolValue(cfg.CpuHotRemoveEnabled):
+		return &types.CpuHotPlugNotSupported{}, "CPU hot remove is not supported for this virtual machine."
+	case spec.MemoryMB != 0 && int32(spec.MemoryMB) > hw.MemoryMB && !boolValue(cfg.MemoryHotAddEnabled):
+		return &types.MemoryHotPlugNotSupported{}, "Memory hot plug is not supported for this virtual machine."
+	case spec.MemoryMB != 0 && int32(spec.MemoryMB) < hw.MemoryMB:
+		return &types.MemoryHotPlugNotSupported{}, "Memory cannot be removed from a running virtual machine."
+	}
+	changed := func(want *bool, have *bool) bool { return want != nil && *want != boolValue(have) }
+	coresChanged := spec.NumCoresPerSocket != nil && (hw.NumCoresPerSocket == nil || *spec.NumCoresPerSocket != *hw.NumCoresPerSocket)
+	if coresChanged || changed(spec.CpuHotAddEnabled, cfg.CpuHotAddEnabled) ||
+		changed(spec.CpuHotRemoveEnabled, cfg.CpuHotRemoveEnabled) || changed(spec.MemoryHotAddEnabled, cfg.MemoryHotAddEnabled) {
+		return &types.InvalidPowerState{RequestedState: types.VirtualMachinePowerStatePoweredOff, ExistingState: vm.Runtime.PowerState},
+			fmt.Sprintf("The attempted operation cannot be performed in the current state (%s).", vm.Runtime.PowerState)
+	}
+	return nil, ""
+}
+
+func reconfigHook(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
+	vm, ok := ctx.Map.Get(m.This).(*simulator.VirtualMachine)
+	req, ok2 := m.Body.(*types.ReconfigVM_Task)
+	if !ok || !ok2 {
+		return nil
+	}
+	var fault types.BaseMethodFault
+	var msg string
+	ctx.WithLock(vm, func() {
+		fault, msg = reconfigFault(vm, &req.Spec)
+		if fault != nil || req.Spec.ScheduledHardwareUpgradeInfo == nil {
+			return
+		}
+		// vcsim's reconfigure ignores the field: store it, as vCenter reports it back.
+		info := *req.Spec.ScheduledHardwareUpgradeInfo
+		info.ScheduledHardwareUpgradeStatus = "pending"
+		if info.UpgradePolicy == "never" || info.UpgradePolicy == "" {
+			info.UpgradePolicy, info.VersionKey, info.ScheduledHardwareUpgradeStatus = "never", "", "none"
+		}
+		ctx.Update(vm, []types.PropertyChange{{Name: "config.scheduledHardwareUpgradeInfo", Val: &info}})
+	})
+	if fault == nil {
+		return nil // vcsim carries the reconfigure out
+	}
+	return soapResult(m.Name, failedTask(ctx, m, fault, msg, 0))
+}
+
+func init() {
+	registerExtension("reconfigure", func(l *Lab) {
+		l.HandleSOAP("ReconfigVM_Task", reconfigHook)
+	})
+}
