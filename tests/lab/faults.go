@@ -192,7 +192,8 @@ func newFault(name, msg string, obj types.ManagedObjectReference) (types.BaseMet
 	case *types.InvalidArgument:
 		x.InvalidProperty = msg
 	case *types.TaskInProgress:
-		x.Task = obj
+		// the (fictitious) task said to hold the object; clients only read its type
+		x.Task = types.ManagedObjectReference{Type: "Task", Value: "task-lab-busy"}
 	case *types.FileFault:
 		x.File = msg
 	case *types.FileNotFound:

@@ -63,17 +63,30 @@ func soapFault(msg string, f types.BaseMethodFault) soap.HasFault {
 	return &anyBody{Fault_: simulator.Fault(msg, f)}
 }
 
-// soapResult answers method with <method>Response{returnval}; returnval may be nil (empty response).
+// soapResult answers method with <method>Response. returnval may be nil (empty
+// response), a types.ManagedObjectReference (e.g. the Task of a *_Task method)
+// or any other vim value (encoded with its xsi:type).
+// vim25/types does not register response types by name, hence generic shapes.
 func soapResult(method string, returnval any) soap.HasFault {
 	name := method + "Response"
-	if t, ok := types.TypeFunc()(name); ok && returnval != nil {
-		v := reflect.New(t).Elem()
-		if f := v.FieldByName("Returnval"); f.IsValid() {
-			f.Set(reflect.ValueOf(returnval))
-		}
-		return &anyBody{Res: &namedRes{name, v.Interface()}}
+	switch v := returnval.(type) {
+	case nil:
+		return &anyBody{Res: &namedRes{name, struct{}{}}}
+	case types.ManagedObjectReference:
+		return &anyBody{Res: &namedRes{name, refResponse{v}}}
+	case *types.ManagedObjectReference:
+		return &anyBody{Res: &namedRes{name, refResponse{*v}}}
+	default:
+		return &anyBody{Res: &namedRes{name, anyResponse{v}}}
 	}
-	return &anyBody{Res: &namedRes{name, struct{}{}}}
+}
+
+type anyResponse struct {
+	Returnval any `xml:"returnval,typeattr"`
+}
+
+type refResponse struct {
+	Returnval types.ManagedObjectReference `xml:"returnval"`
 }
 
 // anonymousMethods are the methods vcsim lets through without a session.
@@ -86,8 +99,8 @@ var anonymousMethods = map[string]bool{
 
 // soapHandler is installed as Registry.Handler: fault rules first, then extension hooks.
 func (inv *inventory) soapHandler(ctx *simulator.Context, m *simulator.Method) (mo.Reference, types.BaseMethodFault) {
-	if ctx.Session == nil && !anonymousMethods[m.Name] {
-		return nil, nil // vcsim answers NotAuthenticated
+	if ctx.Session == nil {
+		return inv.anonymous(ctx, m)
 	}
 	res := inv.faults.apply(ctx, m)
 	for _, hook := range inv.soapHooks[m.Name] {
@@ -103,6 +116,35 @@ func (inv *inventory) soapHandler(ctx *simulator.Context, m *simulator.Method) (
 	m.This = dispatcherRef
 	m.Body = &precomputed{res}
 	return ctx.Map.Get(dispatcherRef), nil
+}
+
+// anonymous handles calls without a session. vcsim lets property reads through
+// unauthenticated; a real vCenter answers NotAuthenticated for everything but
+// the ServiceInstance content, and so does the lab. vcsim only dispatches the
+// methods it allows anonymously, so answers here can only be faults: call
+// fault rules apply (e.g. on Login), extension hooks do not.
+func (inv *inventory) anonymous(ctx *simulator.Context, m *simulator.Method) (mo.Reference, types.BaseMethodFault) {
+	if !anonymousMethods[m.Name] {
+		return nil, nil // vcsim answers NotAuthenticated
+	}
+	switch m.Name {
+	case "Fetch", "RetrieveProperties", "RetrievePropertiesEx":
+		target := m.This
+		if m.Name == "Fetch" {
+			if v := reflect.ValueOf(m.Body).Elem().FieldByName("This"); v.IsValid() {
+				target, _ = v.Interface().(types.ManagedObjectReference)
+			}
+		}
+		if m.Name != "Fetch" || target.Type != "ServiceInstance" {
+			return nil, &types.NotAuthenticated{NoPermission: types.NoPermission{Object: &target, PrivilegeId: "System.View"}}
+		}
+	}
+	if res := inv.faults.apply(ctx, m); res != nil && res.Fault() != nil {
+		if f, ok := res.Fault().Detail.Fault.(types.BaseMethodFault); ok {
+			return nil, f
+		}
+	}
+	return nil, nil
 }
 
 // writeSOAPFault writes a SOAP fault envelope directly (used when recovering a panic).
