@@ -122,7 +122,9 @@ def _scalar(plan, before, p, running):
         plan.config[field] = want
         if not running:
             continue
-        if option == "num_cpus" and want > before[option] and not before["cpu_hot_add"]:
+        if before["power_state"] == "suspended":
+            plan.needs_off.append("%s cannot change while the VM is suspended" % option)
+        elif option == "num_cpus" and want > before[option] and not before["cpu_hot_add"]:
             plan.needs_off.append("num_cpus %s -> %s needs CPU hot add, which is off" % (before[option], want))
         elif option == "num_cpus" and want < before[option] and not before["cpu_hot_remove"]:
             plan.needs_off.append("num_cpus %s -> %s needs CPU hot remove, which is off" % (before[option], want))
