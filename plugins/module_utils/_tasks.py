@@ -33,24 +33,30 @@ class Waiter:
     def __init__(self, session):
         self.session = session
         self._filter = None
+        self.seen = {}
         timeout = session.params.get("connect_timeout") or 30
         # each long-poll must return before the socket timeout fires
         self.max_chunk = max(1, int(timeout) // 2)
 
-    def _replace_filter(self, obj, paths):
+    def _replace_filter(self, obj, paths, also=None):
         pc = vmodl.query.PropertyCollector
         if self._filter is not None:
             self._filter.Destroy()
             self._filter = None
-        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=obj, skip=False)],
-                             propSet=[pc.PropertySpec(type=type(obj), pathSet=list(paths), all=False)])
+        watched = [(obj, paths)] + list(also or [])
+        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=o, skip=False) for o, _p in watched],
+                             propSet=[pc.PropertySpec(type=type(o), pathSet=list(p), all=False) for o, p in watched])
         self._filter = self.session.content.propertyCollector.CreateFilter(spec, partialUpdates=False)
         return self._filter
 
-    def watch(self, obj, paths, done, timeout, what, on_change=None):
-        """Return the watched values once ``done(values)`` holds; WaitTimeout after ``timeout`` s."""
+    def watch(self, obj, paths, done, timeout, what, on_change=None, also=None):
+        """Return the watched values once ``done(values)`` holds; WaitTimeout after ``timeout`` s.
+
+        ``also``: more ``(object, paths)`` watched in the same filter, at no extra round trip;
+        their values land in the same dict (give them paths the main object does not use).
+        """
         pc = self.session.content.propertyCollector
-        flt = self._replace_filter(obj, paths)
+        flt = self._replace_filter(obj, paths, also)
         deadline = time.monotonic() + timeout
         values, version, first = {}, "", True
         while True:
@@ -78,14 +84,18 @@ class Waiter:
             if done(values):
                 return values
 
-    def task(self, task, timeout, what, on_progress=None):
-        """Wait for a vSphere task; its result, or TaskFailed carrying the task's fault."""
+    def task(self, task, timeout, what, on_progress=None, also=None):
+        """Wait for a vSphere task; its result, or TaskFailed carrying the task's fault.
+
+        With ``also`` (see watch), ``self.seen`` holds every value watched when the task ended.
+        """
         def progress(values):
             if on_progress is not None and values.get("info.progress") is not None:
                 on_progress(values["info.progress"])
 
         values = self.watch(task, TASK_PATHS, lambda v: v.get("info.state") in ("success", "error"),
-                            timeout, "completion of %s" % what, on_change=progress)
+                            timeout, "completion of %s" % what, on_change=progress, also=also)
+        self.seen = values
         if values.get("info.state") == "error":
             error = values.get("info.error")
             if error is None:

@@ -1,0 +1,387 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: vm_snapshot
+short_description: Create, rename, revert, remove, prune and consolidate snapshots of a vSphere virtual machine
+version_added: 0.1.0
+description:
+  - Manages the whole snapshot lifecycle of one virtual machine in one module, idempotently.
+  - Snapshots are found by id, by tree path (V(parent/child)) or by name. vSphere allows several snapshots with
+    the same name; a name that matches more than one fails and lists their ids and tree paths.
+  - The snapshot tree, the power state and the guest facts are read with one PropertyCollector call, and tasks are
+    awaited with the PropertyCollector, without sleeps.
+author:
+  - opensphere.vsphere contributors
+extends_documentation_fragment:
+  - opensphere.vsphere.connection
+  - opensphere.vsphere.vm_identity
+  - opensphere.vsphere.attributes
+  - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
+attributes:
+  check_mode:
+    support: full
+    details: Check mode reads the VM and reports the change (or the error) the real run would make, and changes nothing.
+  diff_mode:
+    support: full
+    details: The diff shows the snapshot tree (paths, ids, descriptions, the current snapshot) before and after.
+  idempotent:
+    support: partial
+    details: Every O(state) except V(reverted), which is an action and always reports a change.
+options:
+  state:
+    description:
+      - V(present) creates the snapshot O(snapshot_name) under the current snapshot unless it exists; an existing
+        snapshot gets O(new_snapshot_name) and O(description) in place.
+      - V(absent) removes the snapshot given by O(snapshot_name) or O(snapshot_id) (nothing to do when it does not
+        exist), or every snapshot with O(remove_all).
+      - V(reverted) reverts the VM to the snapshot given by O(snapshot_name) or O(snapshot_id), or to the current
+        snapshot when neither is given. The VM returns to the power state the snapshot was taken in.
+      - V(consolidated) consolidates the VM's disks when vSphere reports that consolidation is needed.
+      - With O(keep_newest), V(present) and V(absent) also remove the oldest snapshots beyond that number.
+    type: str
+    choices: [present, absent, reverted, consolidated]
+    default: present
+  snapshot_name:
+    description:
+      - Name or tree path (V(parent/child)) of the snapshot. A value with V(/) is first taken as a tree path.
+      - Required with O(state=present), unless O(snapshot_id) names an existing snapshot.
+      - A new snapshot needs a plain name (without V(/)).
+    type: str
+    aliases: [snapshot]
+  snapshot_id:
+    description:
+      - Id of the snapshot (the C(id) in RV(snapshots)); unique within the VM, unlike names.
+      - Mutually exclusive with O(snapshot_name).
+    type: int
+  new_snapshot_name:
+    description:
+      - With O(state=present), renames the snapshot given by O(snapshot_name) or O(snapshot_id) in place.
+      - When no snapshot has the old name but one has the new name, the rename is taken as done.
+    type: str
+  description:
+    description:
+      - Description of a new snapshot, or the new description of an existing one (O(state=present)).
+      - Left alone on an existing snapshot when not given.
+    type: str
+  memory:
+    description:
+      - Include the VM's memory in a new snapshot, so that reverting resumes the running VM.
+      - Ignored by vSphere for a VM that is not powered on (a suspended VM's snapshot always includes its memory).
+    type: bool
+    default: false
+  quiesce:
+    description:
+      - Quiesce the guest file systems with VMware Tools before taking a new snapshot of a powered-on VM.
+      - Fails, changing nothing, when the VM is powered on and VMware Tools is not running (vSphere would silently
+        take an unquiesced snapshot). Ignored for a VM that is not powered on.
+    type: bool
+    default: false
+  remove_children:
+    description:
+      - With O(state=absent), remove the snapshot's whole subtree. Without it, the children move up to its parent.
+    type: bool
+    default: false
+  remove_all:
+    description:
+      - With O(state=absent), remove every snapshot of the VM. A VM without snapshots reports no change.
+    type: bool
+    default: false
+  consolidate:
+    description:
+      - Merge the disks of removed snapshots right away (O(state=absent) and O(keep_newest)).
+      - With V(false), vSphere leaves the disks for a later consolidation and reports that the VM needs it;
+        O(state=consolidated) does it.
+    type: bool
+    default: true
+  suppress_power_on:
+    description:
+      - With O(state=reverted), do not power the VM on, even when the snapshot was taken powered on
+        (RevertToSnapshot_Task's C(suppressPowerOn)); such a VM is left suspended.
+    type: bool
+    default: false
+  keep_newest:
+    description:
+      - Retention. Keep the newest N snapshots (by creation time) and remove the others, oldest first, each
+        without its children, which move up to their parents.
+      - Only snapshots whose names match O(name_prefix) or O(name_pattern) count and are removed, when given.
+      - With O(state=present), counts the snapshot this task creates.
+    type: int
+  name_prefix:
+    description:
+      - With O(keep_newest), only snapshots whose names start with this text count.
+    type: str
+  name_pattern:
+    description:
+      - With O(keep_newest), only snapshots whose names match this Python regular expression (searched anywhere in
+        the name) count.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for each snapshot task.
+    type: int
+    default: 3600
+notes:
+  - Templates have no snapshots; every O(state) but V(consolidated) fails for a template.
+seealso:
+  - module: opensphere.vsphere.vm_power
+"""
+
+EXAMPLES = r"""
+- name: Take a snapshot before patching, keeping the three newest "pre-patch" snapshots
+  opensphere.vsphere.vm_snapshot:
+    name: app01
+    snapshot_name: "pre-patch-{{ ansible_date_time.date }}"
+    description: Before the monthly patches
+    quiesce: true
+    keep_newest: 3
+    name_prefix: pre-patch-
+
+- name: Rename a snapshot in place
+  opensphere.vsphere.vm_snapshot:
+    name: app01
+    snapshot_name: pre-patch-2026-11-01
+    new_snapshot_name: known-good
+
+- name: Revert to it without powering the VM on
+  opensphere.vsphere.vm_snapshot:
+    name: app01
+    state: reverted
+    snapshot_name: known-good
+    suppress_power_on: true
+
+- name: Remove a snapshot by tree path, with its children
+  opensphere.vsphere.vm_snapshot:
+    name: app01
+    state: absent
+    snapshot_name: known-good/experiment
+    remove_children: true
+
+- name: Remove every snapshot
+  opensphere.vsphere.vm_snapshot:
+    name: app01
+    state: absent
+    remove_all: true
+
+- name: Consolidate the disks if vSphere says they need it
+  opensphere.vsphere.vm_snapshot:
+    name: app01
+    state: consolidated
+"""
+
+RETURN = r"""
+snapshot:
+  description:
+    - The snapshot the task was about, after it (the one created, renamed or reverted to; the one removed, as it was).
+    - In check mode, a snapshot still to be created has no C(id), C(moid) or C(created) yet.
+  returned: when the task is about one snapshot
+  type: dict
+  contains:
+    name:
+      description: Name of the snapshot.
+      type: str
+    id:
+      description: Id of the snapshot within the VM.
+      type: int
+    moid:
+      description: Managed object id of the snapshot.
+      type: str
+    path:
+      description: Tree path, names from the root snapshot down, joined with C(/).
+      type: str
+    description:
+      description: Description.
+      type: str
+    created:
+      description: Creation time (ISO 8601).
+      type: str
+    power_state:
+      description: Power state the VM was in when the snapshot was taken (V(powered-off) without memory).
+      type: str
+    quiesced:
+      description: Whether the guest file systems were quiesced.
+      type: bool
+    current:
+      description: Whether this is the VM's current snapshot.
+      type: bool
+    parent_id:
+      description: Id of the parent snapshot, null for a root snapshot.
+      type: int
+  sample: {"name": "pre-patch", "id": 3, "moid": "snapshot-42", "path": "base/pre-patch", "description": "",
+           "created": "2026-11-22T10:41:23.195159+00:00", "power_state": "powered-off", "quiesced": false,
+           "current": true, "parent_id": 1}
+snapshots:
+  description: The VM's snapshot tree after the task, as a flat list in depth-first order (entries as in RV(snapshot)).
+  returned: always, once the VM was found
+  type: list
+  elements: dict
+removed:
+  description: The snapshots this task removed (or would remove in check mode), as they were.
+  returned: always, once the VM was found
+  type: list
+  elements: dict
+vm:
+  description: The VM after the task.
+  returned: always, also on failure once the VM was found
+  type: dict
+  contains:
+    name:
+      description: Name of the VM.
+      type: str
+    moid:
+      description: Managed object id of the VM.
+      type: str
+    power_state:
+      description: Power state (V(powered-on), V(powered-off), V(suspended)).
+      type: str
+    consolidation_needed:
+      description: Whether vSphere reports that the VM's disks need consolidation.
+      type: bool
+"""
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
+from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
+from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import POWER, flatten, plan, power_after_revert, simulate
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
+
+READ_PATHS = ["name", "snapshot", "runtime.powerState", "runtime.consolidationNeeded", "guest.toolsRunningStatus", "config.template"]
+DIFF_KEYS = ("path", "id", "description", "current")
+VERBS = {"create": "create snapshot '%s'", "rename": "rename snapshot %s", "remove": "remove snapshot %s",
+         "remove_all": "remove all snapshots", "revert": "revert to snapshot %s", "consolidate": "consolidate the disks"}
+
+
+def vm_facts(moid, values):
+    return {
+        "name": values.get("name"), "moid": moid,
+        "power_state": POWER.get(values.get("runtime.powerState"), values.get("runtime.powerState")),
+        "consolidation_needed": bool(values.get("runtime.consolidationNeeded")),
+        "tools": values.get("guest.toolsRunningStatus"), "template": bool(values.get("config.template")),
+    }
+
+
+def tree_view(rows, vm):
+    return {"snapshots": [{key: row[key] for key in DIFF_KEYS} for row in rows],
+            "power_state": vm["power_state"], "consolidation_needed": vm["consolidation_needed"]}
+
+
+def vm_after(vm, actions, after_rows, params):
+    """The VM facts once ``actions`` are done."""
+    out = dict(vm)
+    for action in actions:
+        if action["op"] == "revert":
+            row = next(r for r in after_rows if r["id"] == action["id"])
+            out["power_state"] = power_after_revert(row, action["suppress_power_on"])
+        elif action["op"] == "consolidate":
+            out["consolidation_needed"] = False
+        elif action["op"] in ("remove", "remove_all") and not params["consolidate"]:
+            out["consolidation_needed"] = True
+    return out
+
+
+def describe(action, rows):
+    if action["op"] == "create":
+        return VERBS["create"] % action["row"]["name"]
+    if action["op"] in ("rename", "remove", "revert"):
+        row = next((r for r in rows if r["id"] == action["id"]), None)
+        return VERBS[action["op"]] % ("id %s (%s)" % (action["id"], row["path"]) if row else "id %s" % action["id"])
+    return VERBS[action["op"]]
+
+
+def apply(module, session, vm_ref, rows, action):
+    """Carry out one action; returns the tree after it."""
+    p, waiter = module.params, Waiter(session)
+    op, what = action["op"], describe(action, rows)
+    snap = session.ref("VirtualMachineSnapshot", action["moid"]) if action.get("moid") else None
+    with module.doing("%s of VM '%s'" % (what, module.result["vm"]["name"])):
+        if op == "create":
+            row = action["row"]
+            task = vm_ref.CreateSnapshot_Task(name=row["name"], description=row["description"],
+                                              memory=p["memory"], quiesce=p["quiesce"])
+            waiter.task(task, p["timeout"], what, also=[(vm_ref, ["snapshot"])])
+            return flatten(waiter.seen.get("snapshot"))
+        if op == "rename":
+            snap.RenameSnapshot(name=action.get("name"), description=action.get("description"))
+            return simulate(rows, action)
+        if op == "remove":
+            task = snap.RemoveSnapshot_Task(removeChildren=action["remove_children"], consolidate=p["consolidate"])
+        elif op == "remove_all":
+            task = vm_ref.RemoveAllSnapshots_Task(consolidate=p["consolidate"])
+        elif op == "revert":
+            task = snap.RevertToSnapshot_Task(suppressPowerOn=action["suppress_power_on"])
+        else:
+            task = vm_ref.ConsolidateVMDisks_Task()
+        waiter.task(task, p["timeout"], what)
+    return simulate(rows, action)
+
+
+def main_flow(module):
+    p = module.params
+    ident = p["name"] or p["uuid"] or p["moid"]
+    with module.doing("check the options"):
+        if p["timeout"] <= 0:
+            raise InvalidInput("timeout must be a positive number of seconds, not %s" % p["timeout"])
+    with module.soap() as session:
+        with module.doing("find VM '%s'" % ident):
+            vm_ref = get_vm(session, **vm_identity(p))
+            values = read_one(session, vm_ref, READ_PATHS, what="VM")
+        vm, rows = vm_facts(vm_ref._moId, values), flatten(values.get("snapshot"))
+        public_vm = {key: vm[key] for key in ("name", "moid", "power_state", "consolidation_needed")}
+        module.result.update(vm=public_vm, snapshots=rows, removed=[])
+        with module.doing("plan snapshot state %s of VM '%s'" % (p["state"], vm["name"])):
+            actions, after, target_id = plan(rows, vm, p)
+        removed_ids = {row["id"] for row in rows} - {row["id"] for row in after}
+        module.result["removed"] = [row for row in rows if row["id"] in removed_ids]
+        if not module.check_mode:
+            current = rows
+            for action in actions:
+                current = apply(module, session, vm_ref, current, action)
+            after = current
+        after_vm = vm_after(public_vm, actions, after, p)
+        module.result.update(vm=after_vm, snapshots=after)
+        target = None
+        if target_id is not None:
+            target = next((row for row in after if row["id"] == target_id), None)
+            target = target or next((row for row in rows if row["id"] == target_id), None)
+        elif actions and actions[0]["op"] == "create":
+            target = next((row for row in after if row["current"]), None)
+        if target is not None:
+            module.result["snapshot"] = target
+    module.exit_with_diff(tree_view(rows, public_vm), tree_view(after, after_vm), changed=bool(actions))
+
+
+def main():
+    module = VSphereModule(
+        VM_IDENTITY,
+        {"argument_spec": {
+            "state": {"type": "str", "default": "present", "choices": ["present", "absent", "reverted", "consolidated"]},
+            "snapshot_name": {"type": "str", "aliases": ["snapshot"]},
+            "snapshot_id": {"type": "int"},
+            "new_snapshot_name": {"type": "str"},
+            "description": {"type": "str"},
+            "memory": {"type": "bool", "default": False},
+            "quiesce": {"type": "bool", "default": False},
+            "remove_children": {"type": "bool", "default": False},
+            "remove_all": {"type": "bool", "default": False},
+            "consolidate": {"type": "bool", "default": True},
+            "suppress_power_on": {"type": "bool", "default": False},
+            "keep_newest": {"type": "int"},
+            "name_prefix": {"type": "str"},
+            "name_pattern": {"type": "str"},
+            "timeout": {"type": "int", "default": 3600},
+        },
+            "mutually_exclusive": [["snapshot_name", "snapshot_id"], ["remove_all", "snapshot_name"],
+                                   ["remove_all", "snapshot_id"], ["remove_all", "keep_newest"], ["name_prefix", "name_pattern"]],
+            "required_if": [["state", "present", ["snapshot_name", "snapshot_id"], True]]},
+    )
+    module.run(main_flow)
+
+
+if __name__ == "__main__":
+    main()
