@@ -50,6 +50,29 @@ def quiet_wait(task, timeout=60):
         sys.exit("vmctl: task failed: %s" % task.info.error.msg)
 
 
+def hardware(vm):
+    """CPU, memory, hot-add, upgrade policy and devices, read straight from vm.config."""
+    config, hw = vm.config, vm.config.hardware
+    policy = config.scheduledHardwareUpgradeInfo
+    out = {"cores_per_socket": hw.numCoresPerSocket, "cpu_hot_add": bool(config.cpuHotAddEnabled),
+           "cpu_hot_remove": bool(config.cpuHotRemoveEnabled), "memory_hot_add": bool(config.memoryHotAddEnabled),
+           "upgrade_policy": policy.upgradePolicy if policy else None,
+           "upgrade_version": policy.versionKey if policy else None, "disks": [], "nics": [], "cdroms": []}
+    for dev in hw.device:
+        if isinstance(dev, vim.vm.device.VirtualDisk):
+            out["disks"].append({"label": dev.deviceInfo.label, "unit": dev.unitNumber, "size_mb": dev.capacityInKB // 1024,
+                                 "file": dev.backing.fileName})
+        elif isinstance(dev, vim.vm.device.VirtualEthernetCard):
+            port = getattr(dev.backing, "port", None)
+            out["nics"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
+                                "network": port.portgroupKey if port else dev.backing.deviceName,
+                                "start_connected": dev.connectable.startConnected})
+        elif isinstance(dev, vim.vm.device.VirtualCdrom):
+            out["cdroms"].append({"label": dev.deviceInfo.label, "backing": type(dev.backing).__name__.rsplit(".", 1)[-1],
+                                  "file": getattr(dev.backing, "fileName", None)})
+    return out
+
+
 def describe(vm):
     snapshots = []
 
@@ -66,7 +89,7 @@ def describe(vm):
         "template": bool(vm.config.template), "tools": vm.guest.toolsRunningStatus,
         "ip": vm.guest.ipAddress, "uuid": vm.config.uuid, "num_cpus": vm.config.hardware.numCPU,
         "memory_mb": vm.config.hardware.memoryMB, "version": vm.config.version, "snapshots": snapshots,
-        "folder": vm.parent.name if vm.parent else None,
+        "folder": vm.parent.name if vm.parent else None, "hardware": hardware(vm),
     }
 
 
