@@ -23,4 +23,5 @@ with_lab
 make_tree
 cp "${ROOT}/tests/integration/integration_config.yml" "${TREE}/tests/integration/integration_config.yml"
 cd "${TREE}" || exit 1
-ansible-test integration --local --python "${PYVER}" --color no "$@"
+# --continue-on-error: one run reports every failing target, not just the first.
+ansible-test integration --local --python "${PYVER}" --color no --continue-on-error "$@"
