@@ -79,7 +79,8 @@ def describe(vm):
     def walk(nodes, prefix):
         for node in nodes or []:
             path = prefix + node.name
-            snapshots.append({"name": node.name, "path": path, "id": node.id, "state": str(node.state)})
+            snapshots.append({"name": node.name, "path": path, "id": node.id, "state": str(node.state),
+                              "description": node.description, "current": node.snapshot == vm.snapshot.currentSnapshot})
             walk(node.childSnapshotList, path + "/")
 
     if vm.snapshot is not None:
@@ -90,6 +91,7 @@ def describe(vm):
         "ip": vm.guest.ipAddress, "uuid": vm.config.uuid, "num_cpus": vm.config.hardware.numCPU,
         "memory_mb": vm.config.hardware.memoryMB, "version": vm.config.version, "snapshots": snapshots,
         "folder": vm.parent.name if vm.parent else None, "hardware": hardware(vm),
+        "consolidation_needed": bool(vm.runtime.consolidationNeeded),
     }
 
 
@@ -98,9 +100,9 @@ def main():
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count"])
+    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count", "snapshot"])
     parser.add_argument("name", nargs="?")
-    parser.add_argument("settings", nargs="*", help="key=value for set-guest")
+    parser.add_argument("settings", nargs="*", help="key=value for set-guest; the snapshot's name for snapshot")
     args = parser.parse_args()
     si = connect(args)
     try:
@@ -116,6 +118,8 @@ def main():
             if vm.runtime.powerState != "poweredOff":
                 quiet_wait(vm.PowerOffVM_Task())
             vm.MarkAsTemplate()
+        elif args.command == "snapshot":
+            quiet_wait(vm.CreateSnapshot_Task(name=args.settings[0], description="by vmctl", memory=False, quiesce=False))
         elif args.command == "duplicate":
             datacenter = vm.parent
             while not isinstance(datacenter, vim.Datacenter):
