@@ -11,6 +11,7 @@ module already knew about the object (``self.result``) kept in the failure.
 from __future__ import annotations
 
 import contextlib
+import gc
 import http.client
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -89,3 +90,23 @@ class VSphereModule(AnsibleModule):
         if self._diff:
             result["diff"] = {"before": before, "after": after}
         self.exit_json(changed=changed, **dict(self.result, **result))
+
+    def exit_json(self, **kwargs):
+        _fast_exit()
+        super().exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        _fast_exit()
+        super().fail_json(msg, **kwargs)
+
+
+def _fast_exit():
+    """Let the interpreter skip pyVmomi's and Ansible's object graphs in its exit-time collections.
+
+    The module's answer is only seen when its process ends; with pyVmomi, requests and
+    ansible loaded, those final garbage collections took 0.3-0.8 s on a busy 2-core machine
+    (tests/bench measures it as the time between a task's end and the module's return).
+    Freezing moves every live object out of the collector's reach; nothing is lost, since
+    the process ends right after.
+    """
+    gc.freeze()

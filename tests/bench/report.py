@@ -1,0 +1,155 @@
+"""Budgets, the login probe, and the results as Markdown, JSON-ready data and a PNG chart."""
+
+import importlib
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import runner
+
+GAP_BUDGET_S = 0.3
+
+
+def ensure_matplotlib():
+    """Install matplotlib into the running venv from PyPI when it is missing."""
+    try:
+        importlib.import_module("matplotlib")
+    except ImportError:
+        print("bench: installing matplotlib into %s" % sys.prefix, flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "matplotlib"], check=True)
+
+
+def login_cost(lab, python, env, n):
+    """Median seconds for connect + logout with the collection's SoapSession, and its calls."""
+    probe = str(Path(__file__).resolve().parent / "login_probe.py")
+    stdin = json.dumps(lab.module_connection())
+    times, calls = [], None
+    for _ in range(n):
+        lab.reset_calls()
+        run = runner.run_process([python, probe], stdin, env)
+        if not run["result"].get("ok"):
+            raise RuntimeError("login probe failed: %s" % run["result"].get("msg"))
+        times.append(run["result"]["connect_s"] + run["result"]["close_s"])
+        calls = lab.calls()
+    return {"median": statistics.median(times), "calls": calls["total"], "by_method": calls["by_method"]}
+
+
+def _row(data, module, vms, delay):
+    for row in data["rows"]:
+        if row["module"] == module and row["vms"] == vms and row["delay_ms"] == delay:
+            return row
+    return None
+
+
+def budgets(data, present):
+    """PASS/FAIL lines: calls per task, calls flat in inventory size, return latency."""
+    lines = []
+    small, large = min(data["sizes"]), max(data["sizes"])
+    for case in present:
+        limit, unit = case.budget
+        for size in sorted({small, large}):
+            row = _row(data, case.module, size, 0)
+            if row is None:
+                continue
+            ok = row["calls"] <= limit and not row["errors"]
+            lines.append("%s %s: %d %s at %d VMs (budget %d, fresh login included)%s"
+                         % ("PASS" if ok else "FAIL", case.label, row["calls"], unit, size, limit,
+                            "; errors: " + "; ".join(row["errors"]) if row["errors"] else ""))
+        a, b = _row(data, case.module, small, 0), _row(data, case.module, large, 0)
+        if a and b and small != large:
+            same = a["by_method"] == b["by_method"]
+            lines.append("%s %s: same calls at %d and %d VMs%s"
+                         % ("PASS" if same else "FAIL", case.label, small, large,
+                            "" if same else " (%s vs %s)" % (a["by_method"], b["by_method"])))
+    for gap in data["gaps"]:
+        if gap["kind"] != "module":
+            continue
+        if "gap_median" not in gap:
+            lines.append("FAIL %s: task-delay run failed at %d VMs: %s" % (gap["case"], gap["vms"], "; ".join(gap["errors"])))
+            continue
+        ok = gap["gap_max"] <= GAP_BUDGET_S
+        lines.append("%s %s: returns %.3f s after its task ends (worst %.3f s, budget %.1f s) at %d VMs, 2 s task"
+                     % ("PASS" if ok else "FAIL", gap["case"], gap["gap_median"], gap["gap_max"], GAP_BUDGET_S, gap["vms"]))
+    return lines
+
+
+def _methods(by_method):
+    return ", ".join("%s %d" % (k, v) for k, v in sorted(by_method.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def markdown(data):
+    out = ["# opensphere.vsphere benchmark", "",
+           "%s, %s mode, %d runs per cell, %.0f s in all. Wall time is the whole module process "
+           "(Python start-up included), as Ansible's worker sees it; calls are the lab's counter for that process; "
+           "RSS is the process's own peak." % (data["started"], "quick" if data["quick"] else "full", data["runs"],
+                                             data.get("elapsed_s", 0)),
+           "", "| VMs | SOAP delay | task | wall median (s) | spread min-max (s) | calls | peak RSS (MiB) | calls by method |",
+           "|---:|---:|---|---:|---:|---:|---:|---|"]
+    for r in data["rows"]:
+        flag = " **ERROR: %s**" % "; ".join(r["errors"]) if r["errors"] else ""
+        out.append("| %d | %d ms | %s | %.3f | %.3f-%.3f | %d | %.0f | %s%s |"
+                   % (r["vms"], r["delay_ms"], r["case"], r["wall_median"], r["wall_min"], r["wall_max"],
+                      r["calls"], r["rss_mb"], _methods(r["by_method"]), flag))
+    if data["gaps"]:
+        out += ["", "## Return after the task ends (task kept running 2 s, SOAP delay 0)", "",
+                "| VMs | task | vSphere task | module return - task completeTime, median (s) | worst (s) | wall median (s) |",
+                "|---:|---|---|---:|---:|---:|"]
+        for g in data["gaps"]:
+            if "gap_median" in g:
+                out.append("| %d | %s | %s | %.3f | %.3f | %.3f |" % (g["vms"], g["case"], g["task"], g["gap_median"],
+                                                                   g["gap_max"], g["wall_median"]))
+            else:
+                out.append("| %d | %s | %s | error: %s | | |" % (g["vms"], g["case"], g["task"], "; ".join(g["errors"])))
+    out += ["", "## Logging in per task", "",
+            "| VMs | SOAP delay | connect + logout (s) | calls | share of power-off wall time |", "|---:|---:|---:|---:|---:|"]
+    for lg in data["login"]:
+        row = _row(data, "vm_power", lg["vms"], lg["delay_ms"])
+        share = "%.0f %%" % (100 * lg["median"] / row["wall_median"]) if row else "n/a"
+        out.append("| %d | %d ms | %.3f | %d (%s) | %s |" % (lg["vms"], lg["delay_ms"], lg["median"], lg["calls"],
+                                                           _methods(lg["by_method"]), share))
+    out += ["", "## Budgets", ""] + ["- " + line for line in data.get("budgets", [])] + [""]
+    return "\n".join(out)
+
+
+def chart(data, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_t, ax_c) = plt.subplots(1, 2, figsize=(13, 5.2))
+    labels = []
+    for r in data["rows"]:
+        if r["case"] not in labels:
+            labels.append(r["case"])
+    colors = plt.get_cmap("tab10")
+    for i, label in enumerate(labels):
+        for delay, style in ((0, "--"), (10, "-")):
+            rows = sorted((r for r in data["rows"] if r["case"] == label and r["delay_ms"] == delay), key=lambda r: r["vms"])
+            if not rows:
+                continue
+            xs = [r["vms"] for r in rows]
+            ax_t.errorbar(xs, [r["wall_median"] for r in rows],
+                          yerr=[[r["wall_median"] - r["wall_min"] for r in rows], [r["wall_max"] - r["wall_median"] for r in rows]],
+                          fmt=style + "o", color=colors(i % 10), capsize=3, markersize=4,
+                          label="%s (%d ms)" % (label, delay))
+            if delay == 0:
+                ax_c.plot(xs, [r["calls"] for r in rows], "-o", color=colors(i % 10), label=label)
+    for ax in (ax_t, ax_c):
+        ax.set_xscale("log")
+        ax.set_xlabel("VMs in the inventory")
+        ax.set_xticks(data["sizes"])
+        ax.set_xticklabels([str(s) for s in data["sizes"]])
+        ax.grid(True, alpha=0.3)
+    ax_t.set_ylabel("wall time per task, s (median, min-max)")
+    ax_t.set_title("Task time (dashed: 0 ms, solid: 10 ms per SOAP call)")
+    ax_t.set_ylim(bottom=0)
+    ax_c.set_ylabel("API calls per task (lab counter)")
+    ax_c.set_title("API calls per task")
+    ax_c.set_ylim(bottom=0)
+    ax_t.legend(fontsize=7, loc="upper left")
+    ax_c.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
