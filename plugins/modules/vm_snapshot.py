@@ -16,7 +16,7 @@ description:
   - The snapshot tree, the power state and the guest facts are read with one PropertyCollector call, and tasks are
     awaited with the PropertyCollector, without sleeps.
 author:
-  - opensphere.vsphere contributors
+  - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
   - opensphere.vsphere.vm_identity

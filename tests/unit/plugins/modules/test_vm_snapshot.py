@@ -132,15 +132,15 @@ def test_plan_without_snapshots():
 
 def test_new_snapshot_power_state_and_quiesce():
     off = dict(FACTS, power_state="powered-off")
-    actions, after, _ = plan([], off, dict(DEFAULTS, snapshot_name="s", memory=True, quiesce=True))
+    actions, after, dummy = plan([], off, dict(DEFAULTS, snapshot_name="s", memory=True, quiesce=True))
     assert after[0]["power_state"] == "powered-off" and after[0]["quiesced"] is False
     running = dict(FACTS, tools="guestToolsRunning")
-    actions, after, _ = plan([], running, dict(DEFAULTS, snapshot_name="s", memory=True, quiesce=True))
+    actions, after, dummy = plan([], running, dict(DEFAULTS, snapshot_name="s", memory=True, quiesce=True))
     assert after[0]["power_state"] == "powered-on" and after[0]["quiesced"] is True
 
 
 def test_consolidation_when_needed():
-    actions, _after, _ = plan([], dict(FACTS, consolidation_needed=True), dict(DEFAULTS, state="consolidated"))
+    actions, after, dummy = plan([], dict(FACTS, consolidation_needed=True), dict(DEFAULTS, state="consolidated"))
     assert actions == [{"op": "consolidate"}]
 
 
@@ -239,7 +239,7 @@ def test_revert_reports_the_power_state_the_snapshot_leads_to(monkeypatch, capsy
 
 
 def test_create_reports_the_snapshot_vsphere_made(monkeypatch, capsys):
-    checked, _ = run(monkeypatch, capsys, {"snapshot_name": "observed"}, check=True, tree=None)
+    checked, dummy = run(monkeypatch, capsys, {"snapshot_name": "observed"}, check=True, tree=None)
     real, calls = run(monkeypatch, capsys, {"snapshot_name": "observed"}, check=False, tree=None)
     assert calls == [("vm-1", "CreateSnapshot_Task", {"name": "observed", "description": "", "memory": False, "quiesce": False})]
     assert checked["changed"] and checked["snapshot"]["id"] is None and checked["snapshot"]["path"] == "observed"
