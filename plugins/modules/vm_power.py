@@ -16,7 +16,7 @@ description:
   - Tasks and state changes are awaited with the vSphere PropertyCollector, so the module returns as soon
     as vCenter reports the new state.
 author:
-  - opensphere.vsphere contributors
+  - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
   - opensphere.vsphere.vm_identity
