@@ -18,7 +18,7 @@ description:
     startup type are asked for, they are applied in the order vCenter requires - a service is stopped
     before it is disabled, and a disabled service gets its new startup type before it is started.
 author:
-  - opensphere.vsphere contributors
+  - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
   - opensphere.vsphere.attributes
@@ -133,7 +133,7 @@ service:
 
 import time
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput, TaskFailed
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput, TaskFailed, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._services import TRANSITIONAL, describe, get_service, path
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import poll
@@ -185,14 +185,24 @@ def predict(service, steps):
     return after
 
 
+def await_service(module, api, name, done, what, deadline):
+    """Read the service until ``done(facts)``; WaitTimeout (with the last state and health) at the deadline."""
+    try:
+        return poll(lambda: get_service(api, name), done, max(0, deadline - time.monotonic()), what, describe=describe)
+    except WaitTimeout as exc:
+        module.result["service"] = exc.details["last"]
+        raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, module.params["timeout"], describe(exc.details["last"])),
+                          last=exc.details["last"])
+
+
 def settle(module, api, service, deadline):
     """Wait out a start or stop that was already running when the task began."""
     if service["state"] not in TRANSITIONAL:
         return service
     name = service["name"]
     with module.doing("wait for service '%s' to finish %s" % (name, service["state"])):
-        return poll(lambda: get_service(api, name), lambda s: s["state"] not in TRANSITIONAL,
-                    max(0, deadline - time.monotonic()), "a settled state of service '%s'" % name, describe=describe)
+        return await_service(module, api, name, lambda s: s["state"] not in TRANSITIONAL,
+                             "a settled state of service '%s'" % name, deadline)
 
 
 def run_action(module, api, service, op, deadline):
@@ -210,8 +220,7 @@ def run_action(module, api, service, op, deadline):
             if exc.fault_type not in CLIENT_TIMEOUTS:
                 raise
     with module.doing("wait for service '%s' to be %s" % (name, want)):
-        after = poll(lambda: get_service(api, name), lambda s: s["state"] == want,
-                     max(0, deadline - time.monotonic()), "state %s of service '%s'" % (want, name), describe=describe)
+        after = await_service(module, api, name, lambda s: s["state"] == want, "state %s of service '%s'" % (want, name), deadline)
     if want == "started" and after["health"] == "degraded":
         module.result["service"] = after
         with module.doing("%s service '%s'" % (op, name)):

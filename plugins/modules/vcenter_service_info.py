@@ -13,7 +13,7 @@ description:
   - Reads every service of vCenter Server (C(com.vmware.vcenter.services)), or the named ones, in one request.
   - Works with vCenter 7.0 and later (C(/api)) and with vCenter 6.7 (C(/rest)).
 author:
-  - opensphere.vsphere contributors
+  - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
   - opensphere.vsphere.attributes

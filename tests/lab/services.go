@@ -372,7 +372,7 @@ func (s *serviceLab) operate(l *Lab, w http.ResponseWriter, r *http.Request, id,
 	case "stopped":
 		if op != "stop" {
 			serviceError(w, r, http.StatusInternalServerError, "error", "com.vmware.vmon.start.failed",
-				fmt.Sprintf("Failed to start service '%s': %s", id, failure.Message), id)
+				fmt.Sprintf("Service '%s' did not start: %s", id, failure.Message), id)
 			return
 		}
 	case "timeout":
