@@ -141,7 +141,7 @@ def _scalar(plan, before, p, running):
 
 def _version(plan, before, p, versions, running):
     want = p.get("hardware_version")
-    if want:
+    if want and not (want != "latest" and _num(want) <= _num(before["hardware_version"])):  # never a downgrade
         if not versions:
             bad("the VM's host reports no hardware versions it supports")
         target = versions[-1] if want == "latest" else want

@@ -164,8 +164,10 @@ def facts(moid, values, ctx):
         },
         "disks": sorted((_disk(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualDisk)),
                         key=lambda d: (d["controller"] if d["controller"] is not None else 99, d["unit_number"] or 0)),
-        "nics": sorted((_nic(dev, names_by_key) for dev in devices if isinstance(dev, vim.vm.device.VirtualEthernetCard)),
-                       key=lambda n: n["key"]),
+        # in slot order: the order adapters were added (keys need not grow with it)
+        "nics": [_nic(dev, names_by_key) for dev in sorted(
+            (dev for dev in devices if isinstance(dev, vim.vm.device.VirtualEthernetCard)),
+            key=lambda dev: (dev.unitNumber if dev.unitNumber is not None else 99, dev.key))],
         "cdroms": sorted((_cdrom(dev) for dev in devices if isinstance(dev, vim.vm.device.VirtualCdrom)),
                          key=lambda c: c["key"]),
     }
