@@ -19,7 +19,7 @@ description:
     option and why, unless O(allow_power_cycle) lets the module shut the guest down, make the change and
     power the VM back on.
 author:
-  - opensphere.vsphere contributors
+  - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
   - opensphere.vsphere.vm_identity
@@ -225,20 +225,54 @@ vm:
   returned: always, also on failure once the VM was found
   type: dict
   contains:
-    name: {description: Name of the VM., type: str}
-    moid: {description: Managed object id., type: str}
-    power_state: {description: Power state (C(powered-on), C(powered-off), C(suspended))., type: str}
-    num_cpus: {description: Virtual CPUs., type: int}
-    cores_per_socket: {description: Cores per socket., type: int}
-    memory_mb: {description: Memory in MB., type: int}
-    cpu_hot_add: {description: CPU hot add enabled., type: bool}
-    cpu_hot_remove: {description: CPU hot remove enabled., type: bool}
-    memory_hot_add: {description: Memory hot add enabled., type: bool}
-    hardware_version: {description: Virtual hardware version., type: str, sample: vmx-19}
-    upgrade_policy: {description: Scheduled upgrade policy and target version., type: dict}
-    disks: {description: Disks with label, key, controller, unit_number, size_mb, datastore, file, provisioning., type: list, elements: dict}
-    nics: {description: Network adapters with label, key, device_type, network, connected, start_connected, mac_type, mac_address., type: list, elements: dict}
-    cdroms: {description: CD-ROM drives with label, key, type, iso_path, connected., type: list, elements: dict}
+    name:
+      description: Name of the VM.
+      type: str
+    moid:
+      description: Managed object id.
+      type: str
+    power_state:
+      description: Power state, V(powered-on), V(powered-off) or V(suspended).
+      type: str
+    num_cpus:
+      description: Virtual CPUs.
+      type: int
+    cores_per_socket:
+      description: Cores per socket.
+      type: int
+    memory_mb:
+      description: Memory in MB.
+      type: int
+    cpu_hot_add:
+      description: Whether CPU hot add is enabled.
+      type: bool
+    cpu_hot_remove:
+      description: Whether CPU hot remove is enabled.
+      type: bool
+    memory_hot_add:
+      description: Whether memory hot add is enabled.
+      type: bool
+    hardware_version:
+      description: Virtual hardware version.
+      type: str
+      sample: vmx-19
+    upgrade_policy:
+      description: Scheduled upgrade, as C(policy) and target C(version).
+      type: dict
+    disks:
+      description: Disks, each with C(label), C(key), C(controller), C(unit_number), C(size_mb), C(datastore), C(file) and C(provisioning).
+      type: list
+      elements: dict
+    nics:
+      description:
+        - Network adapters in slot order, each with C(label), C(key), C(device_type), C(network), C(connected),
+          C(start_connected), C(mac_type) and C(mac_address).
+      type: list
+      elements: dict
+    cdroms:
+      description: CD-ROM drives, each with C(label), C(key), C(type), C(iso_path) and C(connected).
+      type: list
+      elements: dict
 power_cycled:
   description: True when O(allow_power_cycle) shut the guest down and powered the VM back on (in check mode, would).
   returned: always
