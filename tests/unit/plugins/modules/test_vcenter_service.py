@@ -172,7 +172,7 @@ def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys,
 
 def test_order_stop_before_disable_and_enable_before_start(monkeypatch, capsys):
     dummy, calls = run(monkeypatch, capsys, vcenter_service, {"name": "rbd", "state": "stopped", "startup_type": "disabled"},
-                   {"rbd": info("STARTED", "AUTOMATIC")})
+                       {"rbd": info("STARTED", "AUTOMATIC")})
     assert calls == [("POST", "/vcenter/services/rbd?action=stop"), ("PATCH", "/vcenter/services/rbd")]
     out, calls = run(monkeypatch, capsys, vcenter_service, {"name": "rbd", "state": "started", "startup_type": "manual"},
                      {"rbd": info("STOPPED", "DISABLED")})
