@@ -27,33 +27,35 @@ TASK_DELAY_MS = 2000
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="sizes 4 and 10000, task delay at 4 VMs only")
+    ap.add_argument("--quick", action="store_true",
+                    help="sizes 4 and 10000, SOAP delay 10 ms only, floors ping and power-off, task delay at 4 VMs")
     ap.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="inventory sizes, e.g. 4,1000")
     ap.add_argument("--runs", type=int, default=5, help="runs per task and condition (at least 5 for a spread)")
     ap.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "18449")))
     ap.add_argument("--state-dir", default=os.environ.get("BENCH_STATE_DIR",
                                                           os.path.join(tempfile.gettempdir(), "opensphere-bench-lab")))
+    ap.add_argument("--attach", action="store_true",
+                    help="measure the lab already running in --state-dir at its size (no restart, left running)")
     ap.add_argument("--only", help="comma-separated module names to run (floors always run)")
     return ap.parse_args()
 
 
 def summarize(runs):
     walls = [r["wall"] for r in runs]
-    last = runs[-1]
     return {
         "runs": len(runs),
         "wall_median": statistics.median(walls), "wall_min": min(walls), "wall_max": max(walls),
         "wall_stdev": statistics.stdev(walls) if len(walls) > 1 else 0.0,
         "calls": max(r["calls"] for r in runs),
         "calls_min": min(r["calls"] for r in runs),
-        "by_method": last["by_method"],
+        "by_method": max(runs, key=lambda r: r["calls"])["by_method"],
         "rss_mb": max(r["rss_mb"] for r in runs),
         "errors": sorted({r["error"] for r in runs if r["error"]}),
     }
 
 
 def run_case(case, lab, python, env, n, label):
-    runs = [runner.measure(case, lab, python, env) for _ in range(n)]
+    runs = [runner.measure(case, lab, python, env) for _run in range(n)]
     row = summarize(runs)
     row.update(case=case.label, module=case.module, kind=case.kind)
     status = "ERROR " + "; ".join(row["errors"]) if row["errors"] else ""
@@ -69,7 +71,7 @@ def task_gap(case, lab, python, env, n):
     gaps, walls = [], []
     errors = set()
     try:
-        for _ in range(n):
+        for _run in range(n):
             run = runner.measure(case, lab, python, env)
             records = [r for r in lab.task_records() if case.task.lower() in (r[0] or "").lower() and r[2]]
             if run["error"] or not records:
@@ -92,7 +94,11 @@ def task_gap(case, lab, python, env, n):
 
 def main():
     args = parse_args()
-    sizes = args.sizes or ([4, 10000] if args.quick else [4, 1000, 10000])
+    lab = BenchLab(args.state_dir, args.port)
+    if args.attach:
+        sizes = [lab.attach()]
+    else:
+        sizes = args.sizes or ([4, 10000] if args.quick else [4, 1000, 10000])
     gap_sizes = {sizes[0]} if args.quick else {sizes[0], sizes[-1]}
     report.ensure_matplotlib()
     RESULTS.mkdir(exist_ok=True)
@@ -108,15 +114,19 @@ def main():
         else:
             print("SKIP %s: plugins/modules/%s.py does not exist (yet)" % (case.label, case.module))
     floors = [f for f in floors if not isinstance(f, cases.Script) or f.of in present]
-    lab = BenchLab(args.state_dir, args.port)
-    data = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": args.quick, "runs": args.runs,
+    delays = (10,) if args.quick else (0, 10)
+    if args.quick:
+        floors = [f for f in floors if not isinstance(f, cases.Script) or f.of.module == "vm_power"]
+    data = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": args.quick, "runs": args.runs, "delays": delays,
             "sizes": sizes, "rows": [], "gaps": [], "login": []}
     began = time.monotonic()
     try:
         for size in sizes:
-            startup = lab.start(size)
-            print("== %d VMs (lab up in %.1f s)" % (size, startup), flush=True)
-            for delay in (0, 10):
+            if args.attach:
+                print("== %d VMs (the running lab)" % size, flush=True)
+            else:
+                print("== %d VMs (lab up in %.1f s)" % (size, lab.start(size)), flush=True)
+            for delay in delays:
                 lab.set_delay(soap_ms=delay)
                 for case in present + floors:
                     row, _runs = run_case(case, lab, python, env, args.runs, "%2d ms" % delay)
@@ -134,7 +144,10 @@ def main():
                         row.update(vms=size)
                         data["gaps"].append(row)
     finally:
-        lab.stop()
+        if args.attach:
+            lab.close_helper()
+        else:
+            lab.stop()
     data["elapsed_s"] = time.monotonic() - began
     verdicts = report.budgets(data, present)
     data["budgets"] = verdicts
