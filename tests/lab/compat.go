@@ -96,7 +96,7 @@ func applyCompat(r *simulator.Registry) {
 		}
 	}
 	r.AddHandler(&compatHandler{Self: types.ManagedObjectReference{Type: "LabCompat", Value: "lab-compat"}})
-	r.Put(&dispatcher{Self: dispatcherRef})
+	r.Put(&dispatcher{mo.ExtensibleManagedObject{Self: dispatcherRef}})
 }
 
 // fetchHook answers Fetch via vcsim, fixing the response type for unset properties.

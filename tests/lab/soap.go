@@ -23,8 +23,11 @@ import (
 
 var dispatcherRef = types.ManagedObjectReference{Type: "LabDispatcher", Value: "lab-dispatcher"}
 
+// dispatcher embeds an mo type first: vcsim code that walks every registry
+// object (SearchIndex.FindAllByUuid, for one) digs the mo type out of each
+// and panics on an object that has none.
 type dispatcher struct {
-	Self types.ManagedObjectReference
+	mo.ExtensibleManagedObject
 }
 
 func (d *dispatcher) Reference() types.ManagedObjectReference { return d.Self }

@@ -136,3 +136,14 @@ def test_guest_ip_after_power_on(si):
     assert wait_task(si, vm.ReconfigVM_Task(spec))[0] == "success"
     assert vm.guest.ipAddress == "10.0.0.42"
     assert vm.summary.guest.ipAddress == "10.0.0.42"
+
+
+def test_registry_walks_survive_lab_objects(si):
+    """SearchIndex.FindAllByUuid walks every registry object, the lab's own included;
+    it used to panic on the lab's SOAP dispatcher."""
+    vm = find_vm(si, "DC0_H0_VM1")
+    search = si.RetrieveContent().searchIndex
+    found = search.FindAllByUuid(datacenter=None, uuid=vm.config.uuid, vmSearch=True, instanceUuid=False)
+    assert [v._moId for v in found] == [vm._moId]
+    found = search.FindAllByUuid(datacenter=None, uuid=vm.config.instanceUuid, vmSearch=True, instanceUuid=True)
+    assert [v._moId for v in found] == [vm._moId]
