@@ -145,7 +145,7 @@ ACTIONS = {
     "restarted": {"started": "restart", "stopped": "restart"},
 }
 RESULT_STATE = {"start": "started", "restart": "started", "stop": "stopped"}
-CLIENT_TIMEOUTS = ("ReadTimeout", "Timeout", "ConnectTimeout")
+CLIENT_TIMEOUTS = ("ReadTimeout", "Timeout")  # the call reached vCenter and is still running there
 
 
 def plan(service, state=None, startup_type=None):
