@@ -148,7 +148,8 @@ def chart(data, path):
     ax_t.set_ylim(bottom=0)
     ax_c.set_ylabel("API calls per task (lab counter)")
     ax_c.set_title("API calls per task (same at every SOAP delay)")
-    ax_c.set_ylim(bottom=0)
+    top = max([r["calls"] for r in data["rows"]] + [1])
+    ax_c.set_ylim(0, top * 1.7)  # room for the legend above the lines
     ax_t.legend(fontsize=7, loc="upper left")
     ax_c.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
