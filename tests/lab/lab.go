@@ -37,6 +37,8 @@ type Options struct {
 	DelayMS  int // SOAP delay per call
 	Port     int
 	StateDir string
+	// CPUProfile, when set, receives a CPU profile of the first inventory build.
+	CPUProfile string
 }
 
 // Lab is the running lab.
@@ -96,15 +98,25 @@ func (l *Lab) inv() *inventory {
 func (l *Lab) build() (*inventory, error) {
 	m := simulator.VPX()
 	// VPX puts Machine VMs on the standalone host and Machine VMs in the cluster pool.
-	extra := 0
+	// Up to seedMachines per pool the model creates them; growInventory clones the rest.
+	extra, perPool := 0, 0
 	if l.opts.VMs >= 0 {
-		m.Machine = (l.opts.VMs + 1) / 2
-		extra = 2*m.Machine - l.opts.VMs
+		perPool = (l.opts.VMs + 1) / 2
+		m.Machine = min(perPool, seedMachines)
+		extra = 2*perPool - l.opts.VMs
 	}
-	m.DelayConfig.Delay = l.opts.DelayMS
 	if err := m.Create(); err != nil {
 		return nil, err
 	}
+	if perPool > m.Machine {
+		err := growInventory(m, map[string]int{"DC0_H0_VM": perPool, "DC0_C0_RP0_VM": perPool})
+		if err != nil {
+			m.Remove()
+			return nil, err
+		}
+	}
+	// The service reads the model's DelayConfig through a pointer: set the delay once the inventory is built.
+	m.DelayConfig.Delay = l.opts.DelayMS
 	inv := &inventory{
 		model:        m,
 		soapHooks:    map[string][]SOAPHook{},
@@ -114,7 +126,7 @@ func (l *Lab) build() (*inventory, error) {
 	inv.guestDelay.Store(defaultGuestDelayMS)
 	if extra > 0 {
 		// odd count: drop the last VM created (highest moid, in the cluster pool)
-		if err := destroyVM(m, fmt.Sprintf("DC0_C0_RP0_VM%d", m.Machine-1)); err != nil {
+		if err := destroyVM(m, fmt.Sprintf("DC0_C0_RP0_VM%d", perPool-1)); err != nil {
 			m.Remove()
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -23,6 +24,7 @@ func main() {
 	flag.IntVar(&opts.DelayMS, "delay-ms", 0, "SOAP delay per call in ms")
 	flag.IntVar(&opts.Port, "port", 18443, "HTTPS port on 127.0.0.1")
 	flag.StringVar(&opts.StateDir, "state-dir", ".run", "state directory (CA, certs, env file)")
+	flag.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the first inventory build to this file")
 	flag.Parse()
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
 
@@ -47,7 +49,20 @@ func run(opts Options) error {
 		return err
 	}
 	l := newLab(opts, tlsConf)
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	inv, err := l.build()
+	if opts.CPUProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return fmt.Errorf("building inventory: %w", err)
 	}
