@@ -15,16 +15,18 @@ import gc
 import http.client
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.opensphere.vsphere.plugins.module_utils import _rest, _soap
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import CONNECTION, merge
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import VSphereError, describe
 
 
-def _expected_errors():
-    errors = [VSphereError, OSError, http.client.HTTPException]
-    if _soap.HAS_PYVMOMI:
-        errors.append(_soap.vmodl.MethodFault)
-    return tuple(errors)
+# The transports are imported on first use: a SOAP module then never loads requests, nor a
+# REST module pyVmomi (each costs tens of milliseconds and several MiB per task).
+def _transport(name):
+    if name == "soap":
+        from ansible_collections.opensphere.vsphere.plugins.module_utils import _soap
+        return _soap
+    from ansible_collections.opensphere.vsphere.plugins.module_utils import _rest
+    return _rest
 
 
 class VSphereModule(AnsibleModule):
@@ -36,10 +38,12 @@ class VSphereModule(AnsibleModule):
         super().__init__(supports_check_mode=supports_check_mode, **spec)
         self.action = "connect to vCenter %s:%s" % (self.params["hostname"], self.params["port"])
         self.result = {}
-        if transport == "soap" and not _soap.HAS_PYVMOMI:
-            self.fail_json(msg=missing_required_lib("pyVmomi"), exception=_soap.PYVMOMI_IMPORT_ERROR)
-        if transport == "rest" and not _rest.HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=_rest.REQUESTS_IMPORT_ERROR)
+        self.expected_errors = (VSphereError, OSError, http.client.HTTPException)
+        lib = _transport(transport)
+        if transport == "soap" and not lib.HAS_PYVMOMI:
+            self.fail_json(msg=missing_required_lib("pyVmomi"), exception=lib.PYVMOMI_IMPORT_ERROR)
+        if transport == "rest" and not lib.HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=lib.REQUESTS_IMPORT_ERROR)
 
     @contextlib.contextmanager
     def doing(self, action):
@@ -55,6 +59,8 @@ class VSphereModule(AnsibleModule):
     @contextlib.contextmanager
     def soap(self):
         """A logged-in SOAP session, logged out whatever happens."""
+        _soap = _transport("soap")
+        self.expected_errors += (_soap.vmodl.MethodFault,)
         session = _soap.SoapSession(self.params)
         with self.doing("connect to vCenter %s as %s" % (session.target, self.params["username"])):
             session.connect()
@@ -66,7 +72,7 @@ class VSphereModule(AnsibleModule):
     @contextlib.contextmanager
     def rest(self):
         """A logged-in vSphere Automation API session, logged out whatever happens."""
-        session = _rest.RestSession(self.params)
+        session = _transport("rest").RestSession(self.params)
         with self.doing("log in to the vSphere Automation API at %s as %s" % (session.base, self.params["username"])):
             session.connect()
         try:
@@ -78,7 +84,7 @@ class VSphereModule(AnsibleModule):
         """Call ``main(self)``; an expected error becomes one clear failure."""
         try:
             main(self)
-        except _expected_errors() as exc:
+        except self.expected_errors as exc:
             details = getattr(exc, "details", None) or {}
             extra = {key: value for key, value in details.items() if key in ("candidates", "last")}
             self.fail_json(msg="Failed to %s: %s" % (self.action, describe(exc)), **dict(self.result, **extra))

@@ -18,7 +18,6 @@ import math
 import time
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import TaskFailed, WaitTimeout, fault_name, fault_text
-from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 
 TASK_PATHS = ["info.state", "info.error", "info.result", "info.progress", "info.descriptionId"]
 
@@ -31,6 +30,10 @@ class Waiter:
     """Waits on properties of one session's objects; at most one live filter at a time."""
 
     def __init__(self, session):
+        # imported here so that REST modules, which only poll(), never load pyVmomi
+        from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
+
+        self.types = vmodl.query.PropertyCollector
         self.session = session
         self._filter = None
         self.seen = {}
@@ -39,7 +42,7 @@ class Waiter:
         self.max_chunk = max(1, int(timeout) // 2)
 
     def _replace_filter(self, obj, paths, also=None):
-        pc = vmodl.query.PropertyCollector
+        pc = self.types
         if self._filter is not None:
             self._filter.Destroy()
             self._filter = None
@@ -65,7 +68,7 @@ class Waiter:
                 raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, timeout, _describe(values)),
                                   last=dict(values))
             wait = 0 if first else min(self.max_chunk, int(math.ceil(remaining)))
-            update = pc.WaitForUpdatesEx(version, vmodl.query.PropertyCollector.WaitOptions(maxWaitSeconds=wait))
+            update = pc.WaitForUpdatesEx(version, self.types.WaitOptions(maxWaitSeconds=wait))
             first = False
             if update is None:
                 continue
