@@ -2,7 +2,6 @@
 import time
 
 import pytest
-import requests
 from pyVmomi import vim, vmodl
 
 from conftest import find_vm, wait_task, wait_property
@@ -45,13 +44,11 @@ def test_enum_fields_set_on_every_vm(si):
     src = find_vm(si, "DC0_H0_VM0")
     # clone
     spec = vim.vm.CloneSpec(location=vim.vm.RelocateSpec(), powerOn=False)
-    state, _ = wait_task(si, src.CloneVM_Task(folder=src.parent, name="clone1", spec=spec))
-    assert state == "success"
+    assert wait_task(si, src.CloneVM_Task(folder=src.parent, name="clone1", spec=spec)) == ("success", None)
     # create
     cfg = vim.vm.ConfigSpec(name="created1", guestId="otherGuest",
                             files=vim.vm.FileInfo(vmPathName="[LocalDS_0]"))
-    state, _ = wait_task(si, src.parent.CreateVM_Task(config=cfg, pool=src.resourcePool))
-    assert state == "success"
+    assert wait_task(si, src.parent.CreateVM_Task(config=cfg, pool=src.resourcePool)) == ("success", None)
     for name in ("clone1", "created1"):
         vm = find_vm(si, name)
         assert vm.runtime.faultToleranceState == "notConfigured", name
