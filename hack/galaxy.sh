@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the collection as a user would (from the work tree, relying on galaxy.yml build_ignore),
 # check the tarball ships nothing it must not, install it into a temp collections path and run
-# vm_power ad hoc with only the VMWARE_* environment (the AWX-style credential path).
+# vm_power ad hoc with only the VMWARE_* environment (the AWX-style credential path), check that
+# ansible-builder reads the dependencies an execution environment needs, and run a job through
+# ansible-runner (what AWX runs) with credentials injected as environment variables.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
@@ -53,3 +55,56 @@ log "ad hoc ${FQCN}.vm_power with the VMWARE_* environment from the lab"
 (cd "${WORK}" && ANSIBLE_COLLECTIONS_PATH="${WORK}/collections" ANSIBLE_LOCALHOST_WARNING=false \
     ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
     ansible localhost -m "${FQCN}.vm_power" -a 'name=DC0_H0_VM0 state=powered-on')
+
+log "ansible-builder introspect: the collection declares its Python and system dependencies"
+introspected="$(ansible-builder introspect --sanitize "${WORK}/collections")"
+printf '%s\n' "${introspected}"
+for dependency in pyvmomi requests ca-certificates; do
+    grep -qi "^- '${dependency}[ >=<]" <<<"${introspected}" \
+        || die "ansible-builder introspect does not list ${dependency}"
+done
+
+log "ansible-runner (the engine behind AWX job templates) with credentials injected as environment"
+runner="${WORK}/runner"
+mkdir -p "${runner}/project" "${runner}/env" "${runner}/inventory"
+printf 'localhost ansible_connection=local ansible_python_interpreter=%s\n' "$(command -v python)" \
+    >"${runner}/inventory/hosts"
+cat >"${runner}/project/job.yml" <<'YAML'
+- name: A job template run
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Power on a VM with nothing but the injected environment
+      opensphere.vsphere.vm_power:
+        name: DC0_H0_VM1
+        state: powered-on
+    - name: Read the vCenter services the same way
+      opensphere.vsphere.vcenter_service_info:
+        names: [vpxd]
+YAML
+RUNNER_COLLECTIONS="${WORK}/collections" python - "${runner}/env/envvars" <<'PY'
+import json, os, sys
+keys = ("VMWARE_HOST", "VMWARE_USER", "VMWARE_PASSWORD", "VMWARE_PORT", "VMWARE_CA_PATH")
+env = {key: os.environ[key] for key in keys}
+env["ANSIBLE_COLLECTIONS_PATH"] = os.environ["RUNNER_COLLECTIONS"]
+with open(sys.argv[1], "w") as handle:
+    json.dump(env, handle)
+PY
+ansible-runner run "${runner}" -p job.yml --rotate-artifacts 1 >"${WORK}/runner.log" 2>&1 \
+    || { cat "${WORK}/runner.log"; die "ansible-runner job failed"; }
+python - "${runner}/artifacts" <<'PY'
+import glob, json, os, sys
+events = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*", "job_events", "*.json"))):
+    with open(path) as handle:
+        events.append(json.load(handle))
+ok = [e["event_data"] for e in events if e.get("event") == "runner_on_ok"]
+results = {e["task"]: e["res"] for e in ok}
+power = results.get("Power on a VM with nothing but the injected environment", {})
+services = results.get("Read the vCenter services the same way", {})
+assert power.get("vm", {}).get("power_state") == "powered-on", power
+assert [s["name"] for s in services.get("services", [])] == ["vpxd"], services
+secret = os.environ["VMWARE_PASSWORD"]
+assert not any(secret in json.dumps(e) for e in events), "the password appears in a job event"
+print("ansible-runner: %d events; vm_power and vcenter_service_info results as expected, no secret in events" % len(events))
+PY
