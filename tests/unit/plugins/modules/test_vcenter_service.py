@@ -5,12 +5,10 @@
 from __future__ import annotations
 
 import contextlib
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._services import list_services, service_facts
@@ -130,13 +128,7 @@ def run(monkeypatch, capsys, module, args, services, check=False, fail=None):
         yield api
 
     monkeypatch.setattr(_module.VSphereModule, "rest", fake_rest)
-    base = {"hostname": "vc", "username": "u", "password": "secret-pw", "_ansible_check_mode": check, "_ansible_diff": True}
-    with patch_module_args(dict(base, **args)):
-        with pytest.raises(SystemExit):
-            module.main()
-    out = json.loads(capsys.readouterr().out)
-    assert "secret-pw" not in json.dumps(out)
-    return out, api.changes
+    return run_main(module, capsys, args, check), api.changes
 
 
 CASES = [

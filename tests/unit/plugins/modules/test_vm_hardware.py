@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options, plan
@@ -235,14 +233,7 @@ def run(monkeypatch, capsys, args, before, check):
     monkeypatch.setattr(vm_hardware, "supported_versions", lambda ctx: VERSIONS)
     monkeypatch.setattr(vm_hardware, "config_spec", lambda plan, ctx: "spec" if plan.reconfigure else None)
     monkeypatch.setattr(vm_hardware, "Waiter", FakeWaiter)
-    base = {"hostname": "vc", "username": "u", "password": "secret-pw", "name": "vm1",
-            "_ansible_check_mode": check, "_ansible_diff": True}
-    with patch_module_args(dict(base, **args)):
-        with pytest.raises(SystemExit):
-            vm_hardware.main()
-    out = json.loads(capsys.readouterr().out)
-    assert "secret-pw" not in json.dumps(out)
-    return out, vm.calls
+    return run_main(vm_hardware, capsys, dict({"name": "vm1"}, **args), check), vm.calls
 
 
 CASES = [

@@ -5,12 +5,10 @@
 from __future__ import annotations
 
 import contextlib
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.modules import vm_power
@@ -120,14 +118,7 @@ def run(monkeypatch, capsys, args, power=ON, tools=RUNNING, check=False):
     monkeypatch.setattr(vm_power, "get_vm", lambda session, **ident: vm)
     monkeypatch.setattr(vm_power, "read_one", lambda session, obj, paths, what: dict(values))
     monkeypatch.setattr(vm_power, "Waiter", FakeWaiter)
-    base = {"hostname": "vc", "username": "u", "password": "secret-pw", "name": "vm1", "_ansible_check_mode": check,
-            "_ansible_diff": True}
-    with patch_module_args(dict(base, **args)):
-        with pytest.raises(SystemExit):
-            vm_power.main()
-    out = json.loads(capsys.readouterr().out)
-    assert "secret-pw" not in json.dumps(out)
-    return out, vm.calls
+    return run_main(vm_power, capsys, dict({"name": "vm1"}, **args), check), vm.calls
 
 
 CASES = [

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 from types import SimpleNamespace as NS
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
 from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import find, flatten, plan
@@ -192,14 +190,7 @@ def run(monkeypatch, capsys, args, check, tree=TREE, facts=None):
     monkeypatch.setattr(vm_snapshot, "get_vm", lambda session, **ident: vm)
     monkeypatch.setattr(vm_snapshot, "read_one", lambda session, obj, paths, what: dict(values))
     monkeypatch.setattr(vm_snapshot, "Waiter", FakeWaiter)
-    base = {"hostname": "vc", "username": "u", "password": "secret-pw", "name": "vm1", "_ansible_check_mode": check,
-            "_ansible_diff": True}
-    with patch_module_args(dict(base, **args)):
-        with pytest.raises(SystemExit):
-            vm_snapshot.main()
-    out = json.loads(capsys.readouterr().out)
-    assert "secret-pw" not in json.dumps(out)
-    return out, calls
+    return run_main(vm_snapshot, capsys, dict({"name": "vm1"}, **args), check), calls
 
 
 CASES = [
