@@ -56,19 +56,22 @@ type restRoute struct {
 }
 
 // HandleREST serves fn at "/api"+path and "/rest"+path (path starts with "/";
-// a trailing "/" matches the subtree; Go 1.22 ServeMux patterns such as
-// "GET /vcenter/x/{id}" work too). Requests reach fn only with a valid
-// vmware-api-session-id (header or cookie), otherwise the client gets 401 with
-// a vAPI error body. fn runs under the vAPI simulator's lock.
+// a trailing "/" matches the subtree; "{id}" wildcards work). Requests reach fn
+// only with a valid vmware-api-session-id (header or cookie), otherwise the
+// client gets 401 with a vAPI error body. fn runs under the vAPI simulator's lock.
 // Use l.RESTResult / l.RESTError to answer in the caller's style.
+//
+// No method prefix ("GET /vcenter/x"): vcsim would register such a pattern on
+// its outer mux, where neither the session check nor the lock applies. Check
+// r.Method in fn instead; HandleREST refuses the prefix rather than serve an
+// unauthenticated endpoint.
 func (l *Lab) HandleREST(path string, fn http.HandlerFunc) {
-	inv := l.inv()
-	method := ""
-	if i := strings.IndexByte(path, ' '); i > 0 {
-		method, path = path[:i+1], path[i+1:]
+	if strings.ContainsRune(path, ' ') {
+		panic("HandleREST " + path + ": no method prefix; check r.Method in the handler")
 	}
+	inv := l.inv()
 	for _, prefix := range []string{"/api", "/rest"} {
-		inv.rest = append(inv.rest, restRoute{method + prefix + path, fn})
+		inv.rest = append(inv.rest, restRoute{prefix + path, fn})
 	}
 }
 
