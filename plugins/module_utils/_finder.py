@@ -6,9 +6,11 @@
 find_* returns None when nothing matches; get_* raises NotFound. A name that matches
 several objects raises Ambiguous naming every candidate with its inventory path.
 
-VM by name: one RetrievePropertiesEx walking the VM folders from the root (VM names,
-folder and datacenter names and parents); one more, for the matches only, when a folder
-or datacenter narrows the search or several VMs share the name. VM by uuid: one
+VM by name in a folder given as an absolute path (or relative, with the datacenter): one
+SearchIndex.FindByInventoryPath, whose answer has the same size at any inventory size.
+VM by name otherwise: one RetrievePropertiesEx walking the VM folders from the root (VM
+names, folder and datacenter names and parents); one more, for the matches only, when a
+folder or datacenter narrows the search or several VMs share the name. VM by uuid: one
 SearchIndex call. VM by moid: none (the caller's first read proves it exists).
 """
 
@@ -132,12 +134,37 @@ def _ambiguous(kind, value, located):
     )
 
 
+def inventory_path(name, folder, datacenter):
+    """The inventory path of VM ``name`` in ``folder``, or None when the options do not pin one down.
+
+    An absolute folder is the path itself; a relative one needs the datacenter (assumed at the
+    root: a datacenter inside folders is then found by the full walk instead). Names holding
+    '/' are left to the walk, since inventory paths escape them.
+    """
+    if not (name and folder) or "/" in name:
+        return None
+    absolute, parts = normalize_folder(folder)
+    if absolute == bool(datacenter):
+        return None  # relative without a datacenter, or absolute plus a datacenter to check
+    if not absolute:
+        parts = [datacenter, "vm"] + parts
+    return "/".join(parts + [name])
+
+
 def find_vm(session, name=None, uuid=None, moid=None, folder=None, datacenter=None, use_instance_uuid=False):
     """The VM these identity options name, or None. Raises Ambiguous when several match."""
     if folder is not None and not folder.strip("/"):
         raise InvalidInput("folder must name a folder, for example '/DC0/vm/web' or 'web'")
     if moid:
         return session.ref("VirtualMachine", moid)
+    path = inventory_path(name, folder, datacenter)
+    if path:
+        found = session.content.searchIndex.FindByInventoryPath(path)
+        if isinstance(found, vim.VirtualMachine):
+            return found
+        if folder.startswith("/"):
+            return None  # an absolute path is exact: nothing there
+        # relative: the datacenter may sit inside a folder; the walk below decides
     if uuid:
         search = session.content.searchIndex
         matches = list(search.FindAllByUuid(datacenter=None, uuid=uuid, vmSearch=True, instanceUuid=use_instance_uuid) or [])

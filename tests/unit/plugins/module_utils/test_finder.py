@@ -38,3 +38,18 @@ def test_inventory_builds_paths_from_parent_chains():
     assert inventory.folder_path("group-v9") == "/DC0/vm/web"
     assert inventory.datacenter_of("group-v9") == "DC0"
     assert inventory.folder_path("group-v3") == "/DC0/vm"
+
+
+@pytest.mark.parametrize("name, folder, datacenter, path", [
+    ("web1", "/DC0/vm/web", None, "DC0/vm/web/web1"),
+    ("web1", "/DC0/vm/web/", None, "DC0/vm/web/web1"),
+    ("web1", "/Region/DC0/vm", None, "Region/DC0/vm/web1"),
+    ("web1", "web", "DC0", "DC0/vm/web/web1"),
+    ("web1", "vm/web", "DC0", "DC0/vm/web/web1"),
+    ("web1", "web", None, None),             # relative needs the datacenter
+    ("web1", "/DC0/vm/web", "DC0", None),    # absolute plus a datacenter to check: the walk decides
+    ("web1", None, "DC0", None),             # no folder
+    ("a/b", "/DC0/vm", None, None),          # inventory paths escape '/': the walk decides
+])
+def test_inventory_path_only_when_the_options_pin_one_down(name, folder, datacenter, path):
+    assert _finder.inventory_path(name, folder, datacenter) == path
