@@ -178,16 +178,18 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The examples name VMs, datastores and networks of a freshly started lab (tests/lab),
+# where they all run in this order.
 - name: Four CPUs and 8 GB of memory, shutting the guest down if the running VM cannot take it
   opensphere.vsphere.vm_hardware:
-    name: web01
+    name: DC0_C0_RP0_VM0
     num_cpus: 4
     memory_mb: 8192
     allow_power_cycle: true
 
 - name: Grow the first disk, add a second one and move the first adapter to another port group
   opensphere.vsphere.vm_hardware:
-    name: web01
+    name: DC0_C0_RP0_VM0
     disks:
       - size_gb: 40
       - size_gb: 100
@@ -195,25 +197,23 @@ EXAMPLES = r"""
     nics:
       - network: DC0_DVPG0
 
-- name: Remove one disk (its file is kept) and one adapter, by label
+- name: Remove the second disk by its SCSI unit (its file is kept); labels such as "Hard disk 2" work too
   opensphere.vsphere.vm_hardware:
-    name: web01
+    name: DC0_C0_RP0_VM0
     disks:
-      - label: Hard disk 2
-        state: absent
-    nics:
-      - label: Network adapter 2
+      - controller: 0
+        unit_number: 1
         state: absent
 
 - name: Upgrade to the newest hardware version at the next clean guest shutdown
   opensphere.vsphere.vm_hardware:
-    name: web01
+    name: DC0_C0_RP0_VM0
     upgrade_policy:
       policy: after-clean-guest-shutdown
 
 - name: Mount an ISO
   opensphere.vsphere.vm_hardware:
-    name: web01
+    name: DC0_C0_RP0_VM0
     cdrom:
       type: iso
       iso_path: "[LocalDS_0] iso/tools.iso"

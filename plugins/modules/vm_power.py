@@ -71,6 +71,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The examples name VMs of a freshly started lab (tests/lab), where they all run.
 - name: Power on a VM and wait for its IP address
   opensphere.vsphere.vm_power:
     hostname: "{{ vcenter_hostname }}"
@@ -92,7 +93,7 @@ EXAMPLES = r"""
 
 - name: Suspend a VM found by its BIOS UUID
   opensphere.vsphere.vm_power:
-    uuid: 42166c4b-3e2c-4a1b-9d6e-0c5b1f2a3d4e
+    uuid: 7dc847e3-ffa0-55fc-9c65-18f9246b4527
     state: suspended
 """
 

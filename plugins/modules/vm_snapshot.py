@@ -132,44 +132,45 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The examples name VMs of a freshly started lab (tests/lab), where they all run in this order.
 - name: Take a snapshot before patching, keeping the three newest "pre-patch" snapshots
   opensphere.vsphere.vm_snapshot:
-    name: app01
-    snapshot_name: "pre-patch-{{ ansible_date_time.date }}"
+    name: DC0_C0_RP0_VM1
+    snapshot_name: "pre-patch-{{ '%Y-%m-%d' | strftime }}"
     description: Before the monthly patches
     quiesce: true
     keep_newest: 3
     name_prefix: pre-patch-
 
-- name: Rename a snapshot in place
+- name: Rename today's snapshot in place
   opensphere.vsphere.vm_snapshot:
-    name: app01
-    snapshot_name: pre-patch-2026-11-01
+    name: DC0_C0_RP0_VM1
+    snapshot_name: "pre-patch-{{ '%Y-%m-%d' | strftime }}"
     new_snapshot_name: known-good
 
 - name: Revert to it without powering the VM on
   opensphere.vsphere.vm_snapshot:
-    name: app01
+    name: DC0_C0_RP0_VM1
     state: reverted
     snapshot_name: known-good
     suppress_power_on: true
 
-- name: Remove a snapshot by tree path, with its children
+- name: Remove a snapshot by tree path, with its children (no change when it does not exist)
   opensphere.vsphere.vm_snapshot:
-    name: app01
+    name: DC0_C0_RP0_VM1
     state: absent
     snapshot_name: known-good/experiment
     remove_children: true
 
 - name: Remove every snapshot
   opensphere.vsphere.vm_snapshot:
-    name: app01
+    name: DC0_C0_RP0_VM1
     state: absent
     remove_all: true
 
 - name: Consolidate the disks if vSphere says they need it
   opensphere.vsphere.vm_snapshot:
-    name: app01
+    name: DC0_C0_RP0_VM1
     state: consolidated
 """
 

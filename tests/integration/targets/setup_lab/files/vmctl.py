@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import ssl
 import sys
 import time
 
+import requests
 from pyVim.connect import Disconnect, SmartConnect
 from pyVmomi import vim
 
@@ -73,6 +75,22 @@ def hardware(vm):
     return out
 
 
+def upload(args, si, datastore_path, size=1024):
+    """Put a file of ``size`` bytes at '[datastore] path' through the /folder HTTP interface,
+    as a vSphere admin uploads an ISO."""
+    match = re.match(r"^\[([^\]]+)\] (.+)$", datastore_path)
+    if not match:
+        sys.exit("vmctl: %r is not a datastore path like '[LocalDS_0] iso/tools.iso'" % datastore_path)
+    datacenter = next(dc for dc in si.content.rootFolder.childEntity if isinstance(dc, vim.Datacenter))
+    cookie_name, cookie_value = si._stub.cookie.split(";", 1)[0].split("=", 1)
+    response = requests.put("https://%s:%d/folder/%s" % (args.host, args.port, match.group(2)),
+                            params={"dsName": match.group(1), "dcPath": datacenter.name}, data=b"\0" * size,
+                            cookies={cookie_name: cookie_value.strip('"')}, verify=args.ca, timeout=60)
+    if response.status_code >= 300:
+        sys.exit("vmctl: upload of %s failed: HTTP %s %s" % (datastore_path, response.status_code, response.text))
+    return {"uploaded": datastore_path, "bytes": size}
+
+
 def describe(vm):
     snapshots = []
 
@@ -100,7 +118,7 @@ def main():
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count", "snapshot"])
+    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count", "snapshot", "upload"])
     parser.add_argument("name", nargs="?")
     parser.add_argument("settings", nargs="*", help="key=value for set-guest; the snapshot's name for snapshot")
     args = parser.parse_args()
@@ -108,6 +126,9 @@ def main():
     try:
         if args.command == "count":
             print(json.dumps({"vms": len(all_vms(si))}))
+            return
+        if args.command == "upload":
+            print(json.dumps(upload(args, si, args.name)))
             return
         vm = find(si, args.name)
         if args.command == "set-guest":
