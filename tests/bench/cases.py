@@ -22,6 +22,7 @@ class Case:
     task = None        # vcsim task name for the task-delay scenario (SOAP tasks only)
     budget = None      # (max calls, unit)
     kind = "module"    # module | floor
+    variant = False    # another way to run an earlier case's operation (no floor of its own)
 
     def args(self, lab):
         raise NotImplementedError
@@ -72,6 +73,15 @@ class PowerOff(Case):
 
     def prepare(self, lab):
         power(lab, "on")
+
+
+class PowerOffInFolder(PowerOff):
+    """The same power-off with the VM's folder given: the lookup is an inventory path."""
+    label = "vm_power: power off, name + folder"
+    variant = True
+
+    def args(self, lab):
+        return {"name": VM, "folder": "/DC0/vm", "state": "powered-off"}
 
 
 class SnapshotCreate(Case):
@@ -155,6 +165,6 @@ class Script(Case):
 
 
 def all_cases():
-    modules = [PowerOff(), SnapshotCreate(), CpuMemory(), ServiceStart()]
-    floors = [Ping()] + [Script(case) for case in modules if case.task]
+    modules = [PowerOff(), PowerOffInFolder(), SnapshotCreate(), CpuMemory(), ServiceStart()]
+    floors = [Ping()] + [Script(case) for case in modules if case.task and not case.variant]
     return modules, floors
