@@ -34,6 +34,9 @@ options:
       - An absolute path starts with the datacenter, C(/DC1/vm/web/prod); a relative one, C(web/prod)
         (or C(vm/web/prod)), is read inside the VM folder of any datacenter, or of O(datacenter) when given.
       - Used with O(name) and O(uuid); ignored with O(moid).
+      - With O(name), an absolute folder (or a relative one together with O(datacenter)) makes the lookup a single
+        inventory-path query whose cost does not grow with the inventory; without it every VM name is read once.
+        On large inventories, give the folder.
     type: str
   datacenter:
     description:
