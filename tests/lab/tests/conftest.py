@@ -113,57 +113,40 @@ def find_vm(si, name):
     raise LookupError(name)
 
 
-def wait_task(si, task, timeout=30):
-    """Wait for a task with CreateFilter + WaitForUpdatesEx (no polling sleeps)."""
-    pc = si.content.propertyCollector.CreatePropertyCollector()
-    spec = vmodl.query.PropertyCollector.FilterSpec(
-        objectSet=[vmodl.query.PropertyCollector.ObjectSpec(obj=task)],
-        propSet=[vmodl.query.PropertyCollector.PropertySpec(type=vim.Task, pathSet=["info.state", "info.error"])])
-    flt = pc.CreateFilter(spec, True)
-    version, deadline = "", time.monotonic() + timeout
-    try:
-        state, error = None, None
-        while time.monotonic() < deadline:
-            upd = pc.WaitForUpdatesEx(version, vmodl.query.PropertyCollector.WaitOptions(maxWaitSeconds=5))
-            if upd is None:
-                continue
-            version = upd.version
-            for fs in upd.filterSet:
-                for obj in fs.objectSet:
-                    for ch in obj.changeSet:
-                        if ch.name == "info.state":
-                            state = ch.val
-                        elif ch.name == "info.error":
-                            error = ch.val
-            if state in ("success", "error"):
-                return state, error
-        raise TimeoutError(f"task {task} still {state}")
-    finally:
-        flt.Destroy()
-        pc.Destroy()
-
-
-def wait_property(si, obj, prop, want, timeout=10):
-    """Wait until obj.prop == want, with WaitForUpdatesEx."""
+def watch(si, obj, paths, done, timeout, max_wait=2):
+    """The values of obj's paths once done(values) holds, with WaitForUpdatesEx on a private collector."""
     pc = si.content.propertyCollector.CreatePropertyCollector()
     spec = vmodl.query.PropertyCollector.FilterSpec(
         objectSet=[vmodl.query.PropertyCollector.ObjectSpec(obj=obj)],
-        propSet=[vmodl.query.PropertyCollector.PropertySpec(type=type(obj), pathSet=[prop])])
+        propSet=[vmodl.query.PropertyCollector.PropertySpec(type=type(obj), pathSet=list(paths))])
     flt = pc.CreateFilter(spec, True)
-    version, deadline, val = "", time.monotonic() + timeout, None
+    version, deadline, values = "", time.monotonic() + timeout, {}
     try:
         while time.monotonic() < deadline:
-            upd = pc.WaitForUpdatesEx(version, vmodl.query.PropertyCollector.WaitOptions(maxWaitSeconds=2))
+            upd = pc.WaitForUpdatesEx(version, vmodl.query.PropertyCollector.WaitOptions(maxWaitSeconds=max_wait))
             if upd is None:
                 continue
             version = upd.version
             for fs in upd.filterSet:
                 for o in fs.objectSet:
                     for ch in o.changeSet:
-                        val = ch.val
-            if val == want:
-                return time.monotonic()
-        raise TimeoutError(f"{prop} is {val}, want {want}")
+                        values[ch.name] = ch.val
+            if done(values):
+                return values
+        raise TimeoutError(f"{obj} {list(paths)}: last seen {values}")
     finally:
         flt.Destroy()
         pc.Destroy()
+
+
+def wait_task(si, task, timeout=30):
+    """(state, error) of a finished task, awaited with the PropertyCollector."""
+    values = watch(si, task, ["info.state", "info.error"],
+                   lambda v: v.get("info.state") in ("success", "error"), timeout, max_wait=5)
+    return values["info.state"], values.get("info.error")
+
+
+def wait_property(si, obj, prop, want, timeout=10):
+    """Wait until obj.prop == want, with WaitForUpdatesEx; the time it got there."""
+    watch(si, obj, [prop], lambda v: v.get(prop) == want, timeout)
+    return time.monotonic()
