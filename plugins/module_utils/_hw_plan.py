@@ -129,14 +129,13 @@ def _scalar(plan, before, p, running):
 
 def _version(plan, before, p, versions, running):
     want = p.get("hardware_version")
-    if want and not (want != "latest" and _num(want) <= _num(before["hardware_version"])):  # never a downgrade
+    if want and not (want != "latest" and version_number(want) <= version_number(before["hardware_version"])):  # never a downgrade
         if not versions:
             bad("the VM's host reports no hardware versions it supports")
         target = versions[-1] if want == "latest" else want
         if target not in versions:
             bad("hardware_version %s is not supported by the VM's host (supported: %s)" % (target, ", ".join(versions)))
-        current = _num(before["hardware_version"])
-        if _num(target) > current:
+        if version_number(target) > version_number(before["hardware_version"]):
             plan.upgrade = target
             plan.after["hardware_version"] = target
             if running:
@@ -154,8 +153,11 @@ def _version(plan, before, p, versions, running):
             plan.policy = want_policy
 
 
-def _num(version):
-    return int(version[4:]) if version and version.startswith("vmx-") and version[4:].isdigit() else 0
+def version_number(key):
+    """13 for 'vmx-13'; 0 for anything else (an unknown version sorts first, never above a real one)."""
+    if isinstance(key, str) and key.startswith("vmx-") and key[4:].isdigit():
+        return int(key[4:])
+    return 0
 
 
 def plan(before, p, scsi=None, used_units=None, networks=None, datastores=None, versions=None):

@@ -13,7 +13,8 @@ The facts are plain dicts; the pyVmomi objects stay in ``Context``.
 from __future__ import annotations
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import POWER_STATES
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import version_number
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
 
@@ -147,7 +148,7 @@ def facts(moid, values, ctx):
     return {
         "name": values.get("name"),
         "moid": moid,
-        "power_state": POWER_STATES.get(values.get("runtime.powerState"), values.get("runtime.powerState")),
+        "power_state": power_state(values.get("runtime.powerState")),
         "tools_running_status": values.get("guest.toolsRunningStatus"),
         "template": bool(values.get("config.template")),
         "vm_datastore": _datastore_of(values.get("config.files.vmPathName")),
@@ -181,10 +182,3 @@ def supported_versions(ctx):
         if ctx.host is None or not hosts or ctx.host._moId in hosts:
             out.append(desc.key)
     return sorted(set(key for key in out if version_number(key)), key=version_number)
-
-
-def version_number(key):
-    """13 for 'vmx-13'; None for anything else."""
-    if isinstance(key, str) and key.startswith("vmx-") and key[4:].isdigit():
-        return int(key[4:])
-    return None

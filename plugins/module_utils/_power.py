@@ -16,6 +16,12 @@ VIM_STATES = {value: key for key, value in POWER_STATES.items()}
 TOOLS_RUNNING = "guestToolsRunning"
 
 
+def power_state(value):
+    """The collection's spelling of a vSphere power state (``poweredOn`` -> ``powered-on``)."""
+    value = None if value is None else str(value)
+    return POWER_STATES.get(value, value)
+
+
 def wait_power(waiter, vm_ref, state, timeout, name):
     """Wait until the VM's runtime.powerState is ``state`` (collection spelling)."""
     waiter.watch(vm_ref, ["runtime.powerState"], lambda v: v.get("runtime.powerState") == VIM_STATES[state],

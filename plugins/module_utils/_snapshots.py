@@ -15,9 +15,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
-
-POWER = {"poweredOn": "powered-on", "poweredOff": "powered-off", "suspended": "suspended"}
-TOOLS_RUNNING = "guestToolsRunning"
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state
 
 
 def flatten(info):
@@ -34,7 +32,7 @@ def flatten(info):
                 "name": node.name, "id": node.id, "moid": node.snapshot._moId,
                 "description": node.description or "",
                 "created": node.createTime.isoformat() if node.createTime else None,
-                "power_state": POWER.get(str(node.state), str(node.state)), "quiesced": bool(node.quiesced),
+                "power_state": power_state(node.state), "quiesced": bool(node.quiesced),
                 "path": path, "parent_id": parent_id, "current": node.snapshot._moId == current,
             })
             walk(node.childSnapshotList, path + "/", node.id)

@@ -282,8 +282,8 @@ power_cycled:
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, NotFound, TaskFailed, VSphereError
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options, plan
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_read import read, supported_versions, version_number
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options, plan, version_number
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_read import read, supported_versions
 from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_spec import config_spec, iso_exists
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown, power_on, shutdown_guest
@@ -311,7 +311,7 @@ def names_inventory(p):
 
 def needs_versions(p, before):
     version = p["hardware_version"]
-    if version == "latest" or (version and version_number(version) > (version_number(before["hardware_version"]) or 0)):
+    if version == "latest" or (version and version_number(version) > version_number(before["hardware_version"])):
         return True
     return bool(p["upgrade_policy"] and p["upgrade_policy"]["policy"] != "never")
 

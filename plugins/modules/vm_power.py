@@ -141,7 +141,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import POWER_STATES, TOOLS_RUNNING, wait_power
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, wait_power
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
@@ -183,7 +183,7 @@ def vm_facts(moid, values):
         "moid": moid,
         "uuid": values.get("config.uuid"),
         "instance_uuid": values.get("config.instanceUuid"),
-        "power_state": POWER_STATES.get(values.get("runtime.powerState"), values.get("runtime.powerState")),
+        "power_state": power_state(values.get("runtime.powerState")),
         "ip_address": values.get("guest.ipAddress"),
         "tools_running_status": values.get("guest.toolsRunningStatus"),
         "template": bool(values.get("config.template")),

@@ -248,8 +248,9 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
-from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import POWER, flatten, plan, power_after_revert, simulate
+from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import flatten, plan, power_after_revert, simulate
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
 READ_PATHS = ["name", "snapshot", "runtime.powerState", "runtime.consolidationNeeded", "guest.toolsRunningStatus", "config.template"]
@@ -261,7 +262,7 @@ VERBS = {"create": "create snapshot '%s'", "rename": "rename snapshot %s", "remo
 def vm_facts(moid, values):
     return {
         "name": values.get("name"), "moid": moid,
-        "power_state": POWER.get(values.get("runtime.powerState"), values.get("runtime.powerState")),
+        "power_state": power_state(values.get("runtime.powerState")),
         "consolidation_needed": bool(values.get("runtime.consolidationNeeded")),
         "tools": values.get("guest.toolsRunningStatus"), "template": bool(values.get("config.template")),
     }
