@@ -32,8 +32,6 @@ def normalize_version(value, option):
 
 def check_options(p):
     """Everything that can be refused without asking vSphere; raises InvalidInput."""
-    if p["timeout"] <= 0:
-        bad("timeout must be a positive number of seconds, not %s" % p["timeout"])
     for option in ("num_cpus", "cores_per_socket", "memory_mb"):
         if p.get(option) is not None and p[option] <= 0:
             bad("%s must be a positive number, not %s" % (option, p[option]))

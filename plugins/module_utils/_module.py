@@ -16,7 +16,7 @@ import http.client
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import CONNECTION, merge
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import VSphereError, describe
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, VSphereError, describe
 
 
 # The transports are imported on first use: a SOAP module then never loads requests, nor a
@@ -81,8 +81,15 @@ class VSphereModule(AnsibleModule):
             session.close()
 
     def run(self, main):
-        """Call ``main(self)``; an expected error becomes one clear failure."""
+        """Call ``main(self)``; an expected error becomes one clear failure.
+
+        Options every module shares a meaning for are checked here first, before any session.
+        """
         try:
+            with self.doing("check the options"):
+                timeout = self.params.get("timeout")
+                if timeout is not None and timeout <= 0:
+                    raise InvalidInput("timeout must be a positive number of seconds, not %s" % timeout)
             main(self)
         except self.expected_errors as exc:
             details = getattr(exc, "details", None) or {}

@@ -230,9 +230,6 @@ def run_action(module, api, service, op, deadline):
 
 def main_flow(module):
     p = module.params
-    with module.doing("check the options"):
-        if p["timeout"] <= 0:
-            raise InvalidInput("timeout must be a positive number of seconds, not %s" % p["timeout"])
     deadline = time.monotonic() + p["timeout"]
     with module.rest() as api:
         with module.doing("find service '%s'" % p["name"]):

@@ -250,9 +250,6 @@ def wait_for_ip(module, session, vm_ref, vm):
 def main_flow(module):
     p = module.params
     ident = p["name"] or p["uuid"] or p["moid"]
-    with module.doing("check the options"):
-        if p["timeout"] <= 0:
-            raise InvalidInput("timeout must be a positive number of seconds, not %s" % p["timeout"])
     with module.soap() as session:
         with module.doing("find VM '%s'" % ident):
             vm_ref = get_vm(session, **vm_identity(p))

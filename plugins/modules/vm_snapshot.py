@@ -245,7 +245,6 @@ vm:
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
@@ -326,9 +325,6 @@ def apply(module, session, vm_ref, rows, action):
 def main_flow(module):
     p = module.params
     ident = p["name"] or p["uuid"] or p["moid"]
-    with module.doing("check the options"):
-        if p["timeout"] <= 0:
-            raise InvalidInput("timeout must be a positive number of seconds, not %s" % p["timeout"])
     with module.soap() as session:
         with module.doing("find VM '%s'" % ident):
             vm_ref = get_vm(session, **vm_identity(p))

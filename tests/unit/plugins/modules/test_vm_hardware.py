@@ -174,7 +174,6 @@ BAD = [
     ({"nics": [{"mac_type": "manual"}]}, "needs mac_address"),
     ({"cdrom": {"type": "iso", "iso_path": "a.iso"}}, "must look like"),
     ({"cdrom": {"type": "iso", "iso_path": "[nope] a.iso"}}, "no datastore named 'nope'"),
-    ({"timeout": 0}, "timeout must be"),
 ]
 
 
@@ -270,6 +269,12 @@ def test_running_vm_without_hot_add_names_the_option(monkeypatch, capsys):
     assert out["msg"].startswith("Failed to plan the hardware of VM 'vm1': InvalidPowerState: VM 'vm1' is powered-on")
     assert "num_cpus 2 -> 4 needs CPU hot add" in out["msg"] and "memory_mb 2048 -> 4096 needs memory hot add" in out["msg"]
     assert "allow_power_cycle" in out["msg"]
+
+
+def test_timeout_must_be_positive(monkeypatch, capsys):
+    out, calls = run(monkeypatch, capsys, {"num_cpus": 4, "timeout": 0}, facts("powered-off"), check=False)
+    assert out["failed"] and calls == []
+    assert out["msg"] == "Failed to check the options: InvalidInput: timeout must be a positive number of seconds, not 0"
 
 
 def test_power_cycle_needs_tools(monkeypatch, capsys):

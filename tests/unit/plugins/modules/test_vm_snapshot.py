@@ -255,3 +255,9 @@ def test_ambiguous_name_lists_ids_and_paths(monkeypatch, capsys):
 def test_conflicting_options_are_refused(monkeypatch, capsys):
     out, calls = run(monkeypatch, capsys, {"state": "absent", "remove_all": True, "snapshot_name": "x"}, check=False)
     assert out["failed"] and "mutually exclusive" in out["msg"] and calls == []
+
+
+def test_timeout_must_be_positive(monkeypatch, capsys):
+    out, calls = run(monkeypatch, capsys, {"snapshot_name": "new", "timeout": -5}, check=False)
+    assert out["failed"] and calls == []
+    assert out["msg"] == "Failed to check the options: InvalidInput: timeout must be a positive number of seconds, not -5"
