@@ -8,7 +8,7 @@ import contextlib
 
 import pytest
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
+from ansible_collections.opensphere.vsphere.plugins.module_utils import _finder, _module
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.fakes import FakeRest, FakeSession, FakeWaiter
 
 
@@ -44,3 +44,31 @@ def fake_waiter():
     FakeWaiter.reset()
     yield FakeWaiter
     FakeWaiter.reset()
+
+
+@pytest.fixture
+def fake_vm(monkeypatch):
+    """A factory: ``fake_vm(values)`` makes a fresh FakeSession that ``module.soap()`` yields and a VM
+    (a Recorder, ``vm.calls``/``vm.methods``) that ``_finder.open_vm`` finds and reads as ``values``.
+
+    ``reader``: what ``open_vm(..., reader=...)`` callers get instead (vm_hardware's own read),
+    as a function of the VM's Recorder.
+    """
+    def make(values=None, reader=None):
+        session = FakeSession()
+        vm = session.ref("VirtualMachine", "vm-1")
+
+        @contextlib.contextmanager
+        def soap(self):
+            yield session
+
+        def open_vm_read(session_, obj, paths, what="object"):
+            return dict(values or {})
+
+        monkeypatch.setattr(_module.VSphereModule, "soap", soap)
+        monkeypatch.setattr(_finder, "get_vm", lambda session_, **identity: vm)
+        monkeypatch.setattr(_finder, "read_one", open_vm_read)
+        vm.session = session
+        return vm
+
+    return make
