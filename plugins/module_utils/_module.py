@@ -185,6 +185,12 @@ class VSphereModule(AnsibleModule):
             out["diff"] = {"before": before, "after": after}
         self.exit_json(changed=plan.changed, **out)
 
+    def exit_read(self, **result):
+        """The report of a module that only reads (an ``_info`` module): never changed, the context included."""
+        out = dict(self.context)
+        out.update(result)
+        self.exit_json(changed=False, **out)
+
     def exit_with_diff(self, before, after, changed=None, **result):
         """Report ``changed`` and ``--diff`` from one before/after comparison (the pre-Plan API)."""
         if changed is None:
