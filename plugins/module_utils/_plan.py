@@ -50,13 +50,15 @@ class Plan:
     """``Plan(steps, after, warnings=())``: what to do, what it leads to, and what to tell the user.
 
     ``after`` is the predicted state in the same shape as ``before``; ``warnings`` are shown
-    in check mode and in the real run alike.
+    in check mode and in the real run alike; ``notes`` hold what else the planning found out
+    for the report (the snapshot a task is about, whether the VM must be power-cycled).
     """
 
-    def __init__(self, steps, after, warnings=()):
+    def __init__(self, steps, after, warnings=(), notes=None):
         self.steps = list(steps)
         self.after = after
         self.warnings = list(warnings)
+        self.notes = dict(notes or {})
 
     @property
     def changed(self):

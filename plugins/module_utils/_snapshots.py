@@ -4,8 +4,9 @@
 """A VM's snapshot tree as plain data, and the pure planning of every snapshot operation.
 
 The tree is a flat list of dicts in depth-first order, each with its tree ``path``
-(``parent/child``). plan() turns the tree, a few VM facts and the module's options into
-the list of actions and the tree they leave; check mode, --diff and the real run all
+(``parent/child``). check_options() refuses what the options alone make impossible, before
+any session. plan(before, params) turns the VM facts and the tree into a Plan: one Step per
+snapshot operation and the VM and tree they leave; check mode, --diff and the real run all
 use that one answer. simulate() applies one action to a tree, so the real run can keep
 the tree it reports in step with what it did.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state, require_tools
 
 
 def flatten(info):
@@ -116,7 +118,8 @@ def _retention(rows, keep, prefix=None, pattern=None):
     return [row["id"] for row in reversed(newest_first[keep:])]
 
 
-def _check(p, facts):
+def check_options(p):
+    """What the options alone make impossible; raises InvalidInput before any session opens."""
     if p.get("keep_newest") is not None and p["keep_newest"] < 1:
         raise InvalidInput("keep_newest must be 1 or more, not %s; to remove every snapshot use remove_all" % p["keep_newest"])
     if p.get("name_pattern") is not None:
@@ -134,6 +137,9 @@ def _check(p, facts):
         raise InvalidInput("keep_newest applies to state=present or state=absent only")
     if (p.get("name_prefix") is not None or p.get("name_pattern") is not None) and p.get("keep_newest") is None:
         raise InvalidInput("name_prefix and name_pattern select what keep_newest keeps; give keep_newest")
+
+
+def _check_vm(p, facts):
     if facts.get("template") and p["state"] != "consolidated":
         raise InvalidInput("VM '%s' is a template; templates have no snapshots" % facts["name"], fault_type="InvalidState")
 
@@ -165,9 +171,9 @@ def _present(rows, p, facts):
         raise NotFound("VM '%s' has no snapshot named '%s' (nor '%s') to rename" % (facts["name"], name, new_name))
     if "/" in name:
         raise InvalidInput("no snapshot has the tree path '%s'; a new snapshot needs a plain name without '/'" % name)
-    if p.get("quiesce") and facts["power_state"] == "powered-on" and facts["tools"] != TOOLS_RUNNING:
-        raise InvalidInput("VMware Tools is not running in VM '%s' (status: %s), so the file system cannot be quiesced; "
-                           "start VMware Tools or set quiesce to false" % (facts["name"], facts["tools"]), fault_type="ToolsUnavailable")
+    if p.get("quiesce") and facts["power_state"] == "powered-on":
+        require_tools(facts["name"], facts["tools_running_status"],
+                      "the file system cannot be quiesced; start VMware Tools or set quiesce to false")
     return [{"op": "create", "row": _new_row(p, facts)}], None
 
 
@@ -204,13 +210,9 @@ def power_after_revert(row, suppress_power_on):
     return row["power_state"]
 
 
-def plan(rows, facts, p):
-    """``(actions, after_rows, target_id)`` for the module's options ``p``; raises on bad input.
-
-    ``facts``: name, power_state, tools, consolidation_needed, template.
-    ``target_id`` is the id of the snapshot the task is about (None for a new one, or none).
-    """
-    _check(p, facts)
+def _actions(rows, facts, p):
+    """``(actions, after_rows, target_id)``: the operations as dicts with ``op``, simulated in order."""
+    _check_vm(p, facts)
     if p["state"] == "consolidated":
         return ([{"op": "consolidate"}] if facts["consolidation_needed"] else []), list(rows), None
     actions, target_id = {"present": _present, "absent": _absent, "reverted": _reverted}[p["state"]](rows, p, facts)
@@ -224,3 +226,58 @@ def plan(rows, facts, p):
             actions.append(action)
             after = simulate(after, action)
     return actions, after, target_id
+
+
+VERBS = {"create": "create snapshot '%s'", "rename": "rename snapshot %s", "remove": "remove snapshot %s",
+         "remove_all": "remove all snapshots", "revert": "revert to snapshot %s", "consolidate": "consolidate the disks"}
+
+
+def action_text(action, rows):
+    """What an action does, naming its snapshot as it is in ``rows`` (the tree just before it)."""
+    if action["op"] == "create":
+        return VERBS["create"] % action["row"]["name"]
+    if action["op"] in ("rename", "remove", "revert"):
+        row = next((r for r in rows if r["id"] == action["id"]), None)
+        return VERBS[action["op"]] % (_label(row) if row else "id %s" % action["id"])
+    return VERBS[action["op"]]
+
+
+def vm_after(vm, actions, after_rows, consolidate):
+    """The VM facts once ``actions`` are done (power state after a revert, disks to consolidate)."""
+    out = dict(vm)
+    for action in actions:
+        if action["op"] == "revert":
+            row = next(r for r in after_rows if r["id"] == action["id"])
+            out["power_state"] = power_after_revert(row, action["suppress_power_on"])
+        elif action["op"] == "consolidate":
+            out["consolidation_needed"] = False
+        elif action["op"] in ("remove", "remove_all") and not consolidate:
+            out["consolidation_needed"] = True
+    return out
+
+
+def plan(before, p):
+    """The Plan for the module's options ``p``: ``before`` is ``{"vm": facts, "snapshots": rows}``.
+
+    ``facts``: name, power_state, tools_running_status, consolidation_needed, template. Each Step's
+    ``action`` is the operation, its args the action's fields plus ``label`` (the text of what it
+    does); ``after`` has the same shape as ``before``; ``notes["target_id"]`` is the id of the
+    snapshot the task is about (None for a new one, or none). Raises on what cannot be done.
+    """
+    vm, rows = before["vm"], before["snapshots"]
+    actions, after_rows, target_id = _actions(rows, vm, p)
+    steps, current = [], rows
+    for action in actions:
+        label = action_text(action, current)
+        args = {key: value for key, value in action.items() if key != "op"}
+        steps.append(Step(action["op"], "%s of VM '%s'" % (label, vm["name"]), label=label, **args))
+        current = simulate(current, action)
+    after = {"vm": vm_after(vm, actions, after_rows, p["consolidate"]), "snapshots": after_rows}
+    return Plan(steps, after, notes={"target_id": target_id})
+
+
+def step_action(step):
+    """The action dict (``op`` plus fields) a Step of plan() stands for, for simulate()."""
+    action = {key: value for key, value in step.args.items() if key != "label"}
+    action["op"] = step.action
+    return action

@@ -244,18 +244,16 @@ vm:
       type: bool
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
-from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
-from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
-from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import flatten, plan, power_after_revert, simulate
+from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import check_options, flatten, plan, simulate, step_action
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
 READ_PATHS = ["name", "snapshot", "runtime.powerState", "runtime.consolidationNeeded", "guest.toolsRunningStatus", "config.template"]
 DIFF_KEYS = ("path", "id", "description", "current")
-VERBS = {"create": "create snapshot '%s'", "rename": "rename snapshot %s", "remove": "remove snapshot %s",
-         "remove_all": "remove all snapshots", "revert": "revert to snapshot %s", "consolidate": "consolidate the disks"}
+PUBLIC_VM = ("name", "moid", "power_state", "consolidation_needed")
 
 
 def vm_facts(moid, values):
@@ -263,8 +261,12 @@ def vm_facts(moid, values):
         "name": values.get("name"), "moid": moid,
         "power_state": power_state(values.get("runtime.powerState")),
         "consolidation_needed": bool(values.get("runtime.consolidationNeeded")),
-        "tools": values.get("guest.toolsRunningStatus"), "template": bool(values.get("config.template")),
+        "tools_running_status": values.get("guest.toolsRunningStatus"), "template": bool(values.get("config.template")),
     }
+
+
+def public(vm):
+    return {key: vm[key] for key in PUBLIC_VM}
 
 
 def tree_view(rows, vm):
@@ -272,91 +274,75 @@ def tree_view(rows, vm):
             "power_state": vm["power_state"], "consolidation_needed": vm["consolidation_needed"]}
 
 
-def vm_after(vm, actions, after_rows, params):
-    """The VM facts once ``actions`` are done."""
-    out = dict(vm)
-    for action in actions:
-        if action["op"] == "revert":
-            row = next(r for r in after_rows if r["id"] == action["id"])
-            out["power_state"] = power_after_revert(row, action["suppress_power_on"])
-        elif action["op"] == "consolidate":
-            out["consolidation_needed"] = False
-        elif action["op"] in ("remove", "remove_all") and not params["consolidate"]:
-            out["consolidation_needed"] = True
-    return out
-
-
-def describe(action, rows):
-    if action["op"] == "create":
-        return VERBS["create"] % action["row"]["name"]
-    if action["op"] in ("rename", "remove", "revert"):
-        row = next((r for r in rows if r["id"] == action["id"]), None)
-        return VERBS[action["op"]] % ("id %s (%s)" % (action["id"], row["path"]) if row else "id %s" % action["id"])
-    return VERBS[action["op"]]
-
-
-def apply(module, session, vm_ref, rows, action):
-    """Carry out one action; returns the tree after it."""
+def handlers(module, session, vm_ref, tree):
+    """One handler per snapshot operation; each keeps ``tree["rows"]`` as vSphere now has it."""
     p, waiter = module.params, Waiter(session)
-    op, what = action["op"], describe(action, rows)
-    snap = session.ref("VirtualMachineSnapshot", action["moid"]) if action.get("moid") else None
-    with module.doing("%s of VM '%s'" % (what, module.result["vm"]["name"])):
-        if op == "create":
-            row = action["row"]
-            task = vm_ref.CreateSnapshot_Task(name=row["name"], description=row["description"],
-                                              memory=p["memory"], quiesce=p["quiesce"])
-            waiter.task(task, p["timeout"], what, also=[(vm_ref, ["snapshot"])])
-            return flatten(waiter.seen.get("snapshot"))
-        if op == "rename":
-            snap.RenameSnapshot(name=action.get("name"), description=action.get("description"))
-            return simulate(rows, action)
-        if op == "remove":
-            task = snap.RemoveSnapshot_Task(removeChildren=action["remove_children"], consolidate=p["consolidate"])
-        elif op == "remove_all":
-            task = vm_ref.RemoveAllSnapshots_Task(consolidate=p["consolidate"])
-        elif op == "revert":
-            task = snap.RevertToSnapshot_Task(suppressPowerOn=action["suppress_power_on"])
-        else:
-            task = vm_ref.ConsolidateVMDisks_Task()
-        waiter.task(task, p["timeout"], what)
-    return simulate(rows, action)
+
+    def snap(step):
+        return session.ref("VirtualMachineSnapshot", step.moid)
+
+    def create(step):
+        row = step.row
+        task = vm_ref.CreateSnapshot_Task(name=row["name"], description=row["description"], memory=p["memory"], quiesce=p["quiesce"])
+        waiter.task(task, p["timeout"], step.label, also=[(vm_ref, ["snapshot"])])
+        tree["rows"] = flatten(waiter.seen.get("snapshot"))  # the tree vSphere made, ids and all
+
+    def rename(step):
+        snap(step).RenameSnapshot(name=step.get("name"), description=step.get("description"))
+        tree["rows"] = simulate(tree["rows"], step_action(step))
+
+    def wait(start):
+        def handler(step):
+            waiter.task(start(step), p["timeout"], step.label)
+            tree["rows"] = simulate(tree["rows"], step_action(step))
+        return handler
+
+    return {
+        "create": create,
+        "rename": rename,
+        "remove": wait(lambda step: snap(step).RemoveSnapshot_Task(removeChildren=step.remove_children, consolidate=p["consolidate"])),
+        "remove_all": wait(lambda step: vm_ref.RemoveAllSnapshots_Task(consolidate=p["consolidate"])),
+        "revert": wait(lambda step: snap(step).RevertToSnapshot_Task(suppressPowerOn=step.suppress_power_on)),
+        "consolidate": wait(lambda step: vm_ref.ConsolidateVMDisks_Task()),
+    }
+
+
+def target_of(the_plan, rows, after_rows):
+    """The snapshot the task is about, as it is after the task: named, or the one just created."""
+    target_id = the_plan.notes["target_id"]
+    if target_id is not None:
+        return next((row for row in after_rows if row["id"] == target_id), None) or \
+            next((row for row in rows if row["id"] == target_id), None)
+    if the_plan.steps and the_plan.steps[0].action == "create":
+        return next((row for row in after_rows if row["current"]), None)
+    return None
 
 
 def main_flow(module):
     p = module.params
-    ident = p["name"] or p["uuid"] or p["moid"]
     with module.soap() as session:
-        with module.doing("find VM '%s'" % ident):
-            vm_ref = get_vm(session, **vm_identity(p))
-            values = read_one(session, vm_ref, READ_PATHS, what="VM")
-        vm, rows = vm_facts(vm_ref._moId, values), flatten(values.get("snapshot"))
-        public_vm = {key: vm[key] for key in ("name", "moid", "power_state", "consolidation_needed")}
-        module.result.update(vm=public_vm, snapshots=rows, removed=[])
-        with module.doing("plan snapshot state %s of VM '%s'" % (p["state"], vm["name"])):
-            actions, after, target_id = plan(rows, vm, p)
-        removed_ids = {row["id"] for row in rows} - {row["id"] for row in after}
-        module.result["removed"] = [row for row in rows if row["id"] in removed_ids]
-        if not module.check_mode:
-            current = rows
-            for action in actions:
-                current = apply(module, session, vm_ref, current, action)
-            after = current
-        after_vm = vm_after(public_vm, actions, after, p)
-        module.result.update(vm=after_vm, snapshots=after)
-        target = None
-        if target_id is not None:
-            target = next((row for row in after if row["id"] == target_id), None)
-            target = target or next((row for row in rows if row["id"] == target_id), None)
-        elif actions and actions[0]["op"] == "create":
-            target = next((row for row in after if row["current"]), None)
+        vm_ref, values = open_vm(module, session, READ_PATHS)
+        before = {"vm": vm_facts(vm_ref._moId, values), "snapshots": flatten(values.get("snapshot"))}
+        rows = before["snapshots"]
+        module.context.update(vm=public(before["vm"]), snapshots=rows, removed=[])
+        with module.doing("plan snapshot state %s of VM '%s'" % (p["state"], before["vm"]["name"])):
+            the_plan = plan(before, p)
+        kept = {row["id"] for row in the_plan.after["snapshots"]}
+        module.context["removed"] = [row for row in rows if row["id"] not in kept]
+        tree = {"rows": the_plan.after["snapshots"] if module.check_mode else rows}
+        module.execute(the_plan, handlers(module, session, vm_ref, tree))
+        after_vm = public(the_plan.after["vm"])
+        module.context.update(vm=after_vm, snapshots=tree["rows"])
+        target = target_of(the_plan, rows, tree["rows"])
         if target is not None:
-            module.result["snapshot"] = target
-    module.exit_with_diff(tree_view(rows, public_vm), tree_view(after, after_vm), changed=bool(actions))
+            module.context["snapshot"] = target
+    module.exit_plan(the_plan, tree_view(rows, public(before["vm"])), tree_view(tree["rows"], after_vm))
 
 
 def main():
     module = VSphereModule(
         VM_IDENTITY,
+        timeout(3600),
         {"argument_spec": {
             "state": {"type": "str", "default": "present", "choices": ["present", "absent", "reverted", "consolidated"]},
             "snapshot_name": {"type": "str", "aliases": ["snapshot"]},
@@ -372,13 +358,12 @@ def main():
             "keep_newest": {"type": "int"},
             "name_prefix": {"type": "str"},
             "name_pattern": {"type": "str"},
-            "timeout": {"type": "int", "default": 3600},
         },
             "mutually_exclusive": [["snapshot_name", "snapshot_id"], ["remove_all", "snapshot_name"],
                                    ["remove_all", "snapshot_id"], ["remove_all", "keep_newest"], ["name_prefix", "name_pattern"]],
             "required_if": [["state", "present", ["snapshot_name", "snapshot_id"], True]]},
     )
-    module.run(main_flow)
+    module.run(main_flow, check=check_options)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from types import SimpleNamespace as NS
 
 import pytest
 
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
-from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import find, flatten, plan
+from ansible_collections.opensphere.vsphere.plugins.module_utils import _snapshots
+from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import find, flatten
 from ansible_collections.opensphere.vsphere.plugins.modules import vm_snapshot
 
 T0 = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
@@ -34,10 +33,20 @@ TREE = info(4, node(1, "base", [
     node(5, "other", [node(6, "dup")]),
     node(7, "dup", state="poweredOn"),
 ]))
-FACTS = {"name": "vm1", "power_state": "powered-on", "tools": "guestToolsNotRunning", "consolidation_needed": False, "template": False}
+FACTS = {"name": "vm1", "power_state": "powered-on", "tools_running_status": "guestToolsNotRunning", "consolidation_needed": False,
+         "template": False}
 DEFAULTS = {"state": "present", "snapshot_name": None, "snapshot_id": None, "new_snapshot_name": None, "description": None,
             "memory": False, "quiesce": False, "remove_children": False, "remove_all": False, "consolidate": True,
             "suppress_power_on": False, "keep_newest": None, "name_prefix": None, "name_pattern": None}
+
+
+def plan(rows, facts, p):
+    """``(actions, after rows, target id)`` of the options ``p``: checked as the module checks them, then planned."""
+    _snapshots.check_options(p)
+    result = _snapshots.plan({"vm": facts, "snapshots": rows}, p)
+    assert result.changed == bool(result.steps)
+    actions = [_snapshots.step_action(step) for step in result.steps]
+    return actions, result.after["snapshots"], result.notes["target_id"]
 
 
 def paths(rows):
@@ -132,7 +141,7 @@ def test_new_snapshot_power_state_and_quiesce():
     off = dict(FACTS, power_state="powered-off")
     actions, after, dummy = plan([], off, dict(DEFAULTS, snapshot_name="s", memory=True, quiesce=True))
     assert after[0]["power_state"] == "powered-off" and after[0]["quiesced"] is False
-    running = dict(FACTS, tools="guestToolsRunning")
+    running = dict(FACTS, tools_running_status="guestToolsRunning")
     actions, after, dummy = plan([], running, dict(DEFAULTS, snapshot_name="s", memory=True, quiesce=True))
     assert after[0]["power_state"] == "powered-on" and after[0]["quiesced"] is True
 
@@ -147,50 +156,17 @@ def test_a_template_has_no_snapshots():
         plan([], dict(FACTS, template=True), dict(DEFAULTS, snapshot_name="s"))
 
 
-class Recorder:
-    """A managed object stand-in recording every method call (all of them change something)."""
-
-    def __init__(self, moid, calls):
-        self._moId, self.calls = moid, calls
-
-    def __getattr__(self, method):
-        if method.startswith("_"):
-            raise AttributeError(method)
-        return lambda **kwargs: self.calls.append((self._moId, method, kwargs)) or "task-1"
-
-
-class FakeSession:
-    def __init__(self, calls):
-        self.calls = calls
-
-    def ref(self, kind, moid):
-        return Recorder(moid, self.calls)
-
-
-class FakeWaiter:
-    def __init__(self, session):
-        self.seen = {"snapshot": info(8, node(8, "observed"))}
-
-    def task(self, task, timeout, what, on_progress=None, also=None):
-        return None
-
-
-def run(monkeypatch, capsys, args, check, tree=TREE, facts=None):
-    calls = []
-    vm = Recorder("vm-1", calls)
-    values = {"name": "vm1", "snapshot": tree, "runtime.powerState": "poweredOn", "runtime.consolidationNeeded": False,
-              "guest.toolsRunningStatus": "guestToolsNotRunning", "config.template": False}
-    values.update(facts or {})
-
-    @contextlib.contextmanager
-    def fake_soap(self):
-        yield FakeSession(calls)
-
-    monkeypatch.setattr(_module.VSphereModule, "soap", fake_soap)
-    monkeypatch.setattr(vm_snapshot, "get_vm", lambda session, **ident: vm)
-    monkeypatch.setattr(vm_snapshot, "read_one", lambda session, obj, paths, what: dict(values))
-    monkeypatch.setattr(vm_snapshot, "Waiter", FakeWaiter)
-    return run_main(vm_snapshot, capsys, dict({"name": "vm1"}, **args), check), calls
+@pytest.fixture
+def run(monkeypatch, capsys, fake_vm, fake_waiter):
+    def run_(args, check, tree=TREE, facts=None):
+        values = {"name": "vm1", "snapshot": tree, "runtime.powerState": "poweredOn", "runtime.consolidationNeeded": False,
+                  "guest.toolsRunningStatus": "guestToolsNotRunning", "config.template": False}
+        values.update(facts or {})
+        vm = fake_vm(values)
+        fake_waiter.seen = {"snapshot": info(8, node(8, "observed"))}
+        monkeypatch.setattr(vm_snapshot, "Waiter", fake_waiter)
+        return run_main(vm_snapshot, capsys, dict({"name": "vm1"}, **args), check), vm.calls
+    return run_
 
 
 CASES = [
@@ -213,9 +189,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("args, expected_calls", CASES)
-def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys, args, expected_calls):
-    checked, check_calls = run(monkeypatch, capsys, args, check=True)
-    real, real_calls = run(monkeypatch, capsys, args, check=False)
+def test_check_mode_predicts_the_real_run_and_calls_nothing(run, args, expected_calls):
+    checked, check_calls = run(args, check=True)
+    real, real_calls = run(args, check=False)
     assert check_calls == []
     assert real_calls == expected_calls
     for key in ("failed", "changed", "diff", "snapshots", "snapshot", "removed", "vm", "msg"):
@@ -223,15 +199,15 @@ def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys,
     assert real.get("changed", False) == bool(expected_calls)
 
 
-def test_revert_reports_the_power_state_the_snapshot_leads_to(monkeypatch, capsys):
-    out, _calls = run(monkeypatch, capsys, {"state": "reverted", "snapshot_id": 7, "suppress_power_on": True}, check=False)
+def test_revert_reports_the_power_state_the_snapshot_leads_to(run):
+    out, _calls = run({"state": "reverted", "snapshot_id": 7, "suppress_power_on": True}, check=False)
     assert out["vm"]["power_state"] == "suspended" and out["snapshot"]["current"] is True
     assert out["diff"]["before"]["power_state"] == "powered-on" and out["diff"]["after"]["power_state"] == "suspended"
 
 
-def test_create_reports_the_snapshot_vsphere_made(monkeypatch, capsys):
-    checked, dummy = run(monkeypatch, capsys, {"snapshot_name": "observed"}, check=True, tree=None)
-    real, calls = run(monkeypatch, capsys, {"snapshot_name": "observed"}, check=False, tree=None)
+def test_create_reports_the_snapshot_vsphere_made(run):
+    checked, dummy = run({"snapshot_name": "observed"}, check=True, tree=None)
+    real, calls = run({"snapshot_name": "observed"}, check=False, tree=None)
     assert calls == [("vm-1", "CreateSnapshot_Task", {"name": "observed", "description": "", "memory": False, "quiesce": False})]
     assert checked["changed"] and checked["snapshot"]["id"] is None and checked["snapshot"]["path"] == "observed"
     assert real["snapshot"]["id"] == 8 and real["snapshot"]["moid"] == "snapshot-8" and real["snapshot"]["current"]
@@ -239,25 +215,25 @@ def test_create_reports_the_snapshot_vsphere_made(monkeypatch, capsys):
                                                                    "consolidation_needed": False}
 
 
-def test_remove_all_without_snapshots_is_no_change(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"state": "absent", "remove_all": True}, check=False, tree=None)
+def test_remove_all_without_snapshots_is_no_change(run):
+    out, calls = run({"state": "absent", "remove_all": True}, check=False, tree=None)
     assert out["changed"] is False and calls == []
 
 
-def test_ambiguous_name_lists_ids_and_paths(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"state": "absent", "snapshot_name": "dup"}, check=False)
+def test_ambiguous_name_lists_ids_and_paths(run):
+    out, calls = run({"state": "absent", "snapshot_name": "dup"}, check=False)
     assert out["failed"] and calls == []
     assert out["msg"] == ("Failed to plan snapshot state absent of VM 'vm1': Ambiguous: 2 snapshots are named 'dup': "
                           "id 6 (base/other/dup), id 7 (base/dup); use snapshot_id or the tree path")
     assert out["candidates"] == ["id 6 (base/other/dup)", "id 7 (base/dup)"]
 
 
-def test_conflicting_options_are_refused(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"state": "absent", "remove_all": True, "snapshot_name": "x"}, check=False)
+def test_conflicting_options_are_refused(run):
+    out, calls = run({"state": "absent", "remove_all": True, "snapshot_name": "x"}, check=False)
     assert out["failed"] and "mutually exclusive" in out["msg"] and calls == []
 
 
-def test_timeout_must_be_positive(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"snapshot_name": "new", "timeout": -5}, check=False)
+def test_timeout_must_be_positive(run):
+    out, calls = run({"snapshot_name": "new", "timeout": -5}, check=False)
     assert out["failed"] and calls == []
     assert out["msg"] == "Failed to check the options: InvalidInput: timeout must be a positive number of seconds, not -5"
