@@ -119,8 +119,6 @@ def error_text(exc):
     return "%s: %s" % (type(exc).__name__, exc)
 
 
-describe = error_text  # the old name, kept while callers move to error_text
-
 # details an error may carry that the failure result passes on as they are
 RESULT_DETAILS = ("candidates", "last", "status", "body")
 

@@ -24,8 +24,7 @@ def power_state(value):
 
 def wait_power(waiter, vm_ref, state, timeout, name):
     """Wait until the VM's runtime.powerState is ``state`` (collection spelling)."""
-    waiter.watch(vm_ref, ["runtime.powerState"], lambda v: v.get("runtime.powerState") == VIM_STATES[state],
-                 timeout, "power state %s of VM '%s'" % (state, name))
+    waiter.wait_for(vm_ref, "power_state", timeout, "VM '%s'" % name, state=state)
 
 
 def require_tools(name, tools_running_status, consequence):

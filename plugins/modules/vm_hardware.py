@@ -279,16 +279,20 @@ power_cycled:
   type: bool
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, NotFound, TaskFailed, VSphereError
-from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options, plan, version_number
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_read import read, supported_versions
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_spec import config_spec, iso_exists
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import TaskFailed, VSphereError
+from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown, power_on, shutdown_guest
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_on, shutdown_guest
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import iso_to_check
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import check_options, plan
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.read import (
+    iso_exists, needs_inventory, needs_versions, read, supported_versions, used_units,
+)
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.spec import config_spec
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_TYPES, POLICIES
 
 MANAGED = ("num_cpus", "cores_per_socket", "memory_mb", "cpu_hot_add", "cpu_hot_remove", "memory_hot_add",
            "hardware_version", "upgrade_policy", "disks", "nics", "cdroms")
@@ -303,90 +307,64 @@ def summary(facts):
     return {key: value for key, value in facts.items() if key not in HIDDEN}
 
 
-def names_inventory(p):
-    """Read the datacenter's networks and datastores only when the request names one."""
-    return bool(any(n.get("network") for n in p["nics"] or []) or any(d.get("datastore") for d in p["disks"] or [])
-                or (p["cdrom"] and p["cdrom"]["type"] == "iso"))
+def read_known(session, ctx, vm, p):
+    """What the plan needs beyond the VM's own read: host versions, inventory names, ISO files."""
+    inventory = ctx.inventory_read
+    isos = None
+    path = iso_to_check(vm, p)
+    if path and path[1:path.index("]")] in ctx.datastores:  # an unknown datastore is the plan's to refuse
+        try:
+            isos = {path: iso_exists(session, Waiter(session), ctx, path, p["timeout"])}
+        except TaskFailed:
+            isos = {path: False}
+    return {"scsi": ctx.scsi, "used_units": used_units(ctx), "isos": isos,
+            "versions": supported_versions(ctx) if needs_versions(p, vm) else None,
+            "networks": set(ctx.networks) if inventory else None,
+            "datastores": set(ctx.datastores) if inventory else None}
 
 
-def needs_versions(p, before):
-    version = p["hardware_version"]
-    if version == "latest" or (version and version_number(version) > version_number(before["hardware_version"])):
-        return True
-    return bool(p["upgrade_policy"] and p["upgrade_policy"]["policy"] != "never")
-
-
-def used_units(ctx):
-    units = {}
-    bus_of = {key: bus for bus, key in ctx.scsi.items()}
-    for dev in ctx.devices.values():
-        if dev.controllerKey in bus_of and dev.unitNumber is not None:
-            units.setdefault(bus_of[dev.controllerKey], set()).add(dev.unitNumber)
-    return units
-
-
-def apply(module, session, vm_ref, name, the_plan, ctx, cycle):
+def handlers(module, session, vm_ref, name, ctx, state):
     timeout, waiter = module.params["timeout"], Waiter(session)
-    if cycle:
-        with module.doing("shut down the guest of VM '%s' (%s)" % (name, "; ".join(the_plan.needs_off))):
-            shutdown_guest(waiter, vm_ref, name, timeout)
-    try:
-        spec = config_spec(the_plan, ctx)
-        if spec is not None:
-            with module.doing("reconfigure VM '%s'" % name):
-                waiter.task(vm_ref.ReconfigVM_Task(spec), timeout, "reconfigure of VM '%s'" % name)
-        if the_plan.upgrade:
-            with module.doing("upgrade VM '%s' to hardware version %s" % (name, the_plan.upgrade)):
-                waiter.task(vm_ref.UpgradeVM_Task(version=the_plan.upgrade), timeout, "hardware upgrade of VM '%s'" % name)
-    except (VSphereError, vmodl.MethodFault):
-        if cycle:  # leave the VM running as we found it, then report what failed
-            action = module.action
-            module.warn("The change failed; powering VM '%s' back on." % name)
-            power_on(waiter, vm_ref, name, timeout)
-            module.action = action
-        raise
-    if cycle:
-        with module.doing("power VM '%s' back on" % name):
-            power_on(waiter, vm_ref, name, timeout)
+
+    def shutdown(step):
+        shutdown_guest(waiter, vm_ref, name, timeout)
+        state["off"] = True
+
+    def reconfigure(step):
+        spec = config_spec(step.changes, ctx)
+        waiter.task(vm_ref.ReconfigVM_Task(spec), timeout, "reconfigure of VM '%s'" % name)
+
+    def upgrade(step):
+        waiter.task(vm_ref.UpgradeVM_Task(version=step.version), timeout, "hardware upgrade of VM '%s'" % name)
+
+    def back_on(step):
+        state["off"] = False  # a failing power-on is reported, not tried again
+        power_on(waiter, vm_ref, name, timeout)
+
+    return {"shutdown_guest": shutdown, "reconfigure": reconfigure, "upgrade": upgrade, "power_on": back_on}
 
 
 def main_flow(module):
     p = module.params
-    ident = p["name"] or p["uuid"] or p["moid"]
-    with module.doing("check the options"):
-        check_options(p)
     with module.soap() as session:
-        with module.doing("find VM '%s'" % ident):
-            vm_ref = get_vm(session, **vm_identity(p))
-            before, ctx = read(session, vm_ref, inventory=names_inventory(p))
-        name = before["name"]
-        module.result.update(vm=summary(before), power_cycled=False)
+        vm_ref, (vm, ctx) = open_vm(module, session, reader=lambda s, ref: read(s, ref, inventory=needs_inventory(p)))
+        name = vm["name"]
+        module.context.update(vm=summary(vm), power_cycled=False)
         with module.doing("plan the hardware of VM '%s'" % name):
-            versions = supported_versions(ctx) if needs_versions(p, before) else None
-            inventory = ctx.inventory_read
-            the_plan = plan(before, p, scsi=ctx.scsi, used_units=used_units(ctx), versions=versions,
-                            networks=set(ctx.networks) if inventory else None,
-                            datastores=set(ctx.datastores) if inventory else None)
-            for path in the_plan.check_isos:
-                try:
-                    found = iso_exists(session, Waiter(session), ctx, path, p["timeout"])
-                except TaskFailed:
-                    found = False
-                if not found:
-                    raise NotFound("cdrom.iso_path: no file %s" % path)
-            cycle = bool(the_plan.needs_off) and before["power_state"] != "powered-off"
-            if cycle and not p["allow_power_cycle"]:
-                raise InvalidInput("VM '%s' is %s and cannot take: %s; power it off first, or set allow_power_cycle"
-                                   % (name, before["power_state"], "; ".join(the_plan.needs_off)), fault_type="InvalidPowerState")
-            if cycle:
-                check_guest_shutdown(name, before["power_state"], before["tools_running_status"], "the change")
-        changed = bool(the_plan.reconfigure or the_plan.upgrade)
-        module.result.update(vm=summary(the_plan.after), power_cycled=cycle)
-        if changed and not module.check_mode:
-            apply(module, session, vm_ref, name, the_plan, ctx, cycle)
+            the_plan = plan({"vm": vm, "known": read_known(session, ctx, vm, p)}, p)
+        module.context.update(vm=summary(the_plan.after["vm"]), power_cycled=the_plan.notes["power_cycled"])
+        state = {"off": False}
+        try:
+            module.execute(the_plan, handlers(module, session, vm_ref, name, ctx, state))
+        except (VSphereError, vmodl.MethodFault):
+            if state["off"]:  # leave the VM running as we found it, then report what failed
+                module.warn("The change failed; powering VM '%s' back on." % name)
+                power_on(Waiter(session), vm_ref, name, p["timeout"])
+            raise
+        if the_plan.changed and not module.check_mode:
             with module.doing("read VM '%s' after the change" % name):
-                module.result["vm"] = summary(read(session, vm_ref)[0])
-    module.exit_with_diff(managed(before), managed(the_plan.after), changed=changed)
+                module.context["vm"] = summary(read(session, vm_ref)[0])  # the report re-reads
+    module.exit_plan(the_plan, managed(vm), managed(the_plan.after["vm"]))
 
 
 def main():
@@ -396,12 +374,13 @@ def main():
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "delete_file": {"type": "bool", "default": False}}
     nic = {"label": {"type": "str"}, "network": {"type": "str"},
-           "device_type": {"type": "str", "choices": ["vmxnet3", "e1000e", "e1000", "vmxnet2", "pcnet32"]},
+           "device_type": {"type": "str", "choices": list(NIC_TYPES)},
            "connected": {"type": "bool"}, "start_connected": {"type": "bool"},
            "mac_type": {"type": "str", "choices": ["generated", "manual", "assigned"]}, "mac_address": {"type": "str"},
            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}
     module = VSphereModule(
         VM_IDENTITY,
+        timeout(300),
         {"argument_spec": {
             "num_cpus": {"type": "int"},
             "cores_per_socket": {"type": "int"},
@@ -411,17 +390,16 @@ def main():
             "memory_hot_add": {"type": "bool"},
             "hardware_version": {"type": "str"},
             "upgrade_policy": {"type": "dict", "options": {
-                "policy": {"type": "str", "required": True, "choices": ["never", "after-clean-guest-shutdown", "always"]},
+                "policy": {"type": "str", "required": True, "choices": list(POLICIES)},
                 "version": {"type": "str"}}},
             "disks": {"type": "list", "elements": "dict", "options": disk, "mutually_exclusive": [["size_gb", "size_mb"]]},
             "nics": {"type": "list", "elements": "dict", "options": nic},
             "cdrom": {"type": "dict", "options": {"type": {"type": "str", "required": True, "choices": ["iso", "client", "none"]},
                                                   "iso_path": {"type": "str"}}},
             "allow_power_cycle": {"type": "bool", "default": False},
-            "timeout": {"type": "int", "default": 300},
         }},
     )
-    module.run(main_flow)
+    module.run(main_flow, check=check_options)
 
 
 if __name__ == "__main__":

@@ -48,8 +48,8 @@ def test_every_connection_option_falls_back_to_its_environment_variable(option, 
     (vmodl.fault.SystemError(msg="disk", reason="x"), "SystemError: disk"),
     (ValueError("odd"), "ValueError: odd"),
 ])
-def test_describe_renders_fault_type_and_text(exc, expected):
-    assert _errors.describe(exc) == expected
+def test_error_text_renders_fault_type_and_text(exc, expected):
+    assert _errors.error_text(exc) == expected
 
 
 def test_fault_text_includes_fault_messages_and_cause():

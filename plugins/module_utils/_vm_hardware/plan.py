@@ -1,33 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright: opensphere.vsphere contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vm_hardware's decisions as pure functions: options checked, then ``before`` facts -> ``after`` + changes.
+"""vm_hardware's decisions as pure functions: options checked, then ``before`` facts -> Plan.
 
-Only what the request names is touched: CPU, memory and hot-add flags and the hardware
-version here, devices in _hw_devices (nothing is removed unless an entry says
-``state: absent``). Check mode, ``--diff`` and the real run all come from this one plan.
+check_options() refuses what the options alone make impossible (before any session).
+changes() works out what the request changes: CPU, memory and hot-add flags and the hardware
+version here, devices in devices.py (only what the request names is touched; nothing is
+removed unless an entry says ``state: absent``). plan() turns that into the Plan's steps
+(guest shutdown when the running VM cannot take it, reconfigure, upgrade, power back on).
+Check mode, ``--diff`` and the real run all come from this one plan.
 """
 
 from __future__ import annotations
 
 import copy
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_devices import (
-    ISO_PATH, SCSI_UNITS, bad, disk_size, plan_cdrom, plan_disks, plan_nics,
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom, plan_disks, plan_nics
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
+    ISO_PATH, SCSI_UNITS, bad, disk_size, normalize_version, version_number,
 )
-
-POLICY_OPTION = {"never": "never", "after-clean-guest-shutdown": "onSoftPowerOff", "always": "always"}
-
-
-def normalize_version(value, option):
-    """'vmx-19' for 'vmx-19' or '19'; 'latest' stays; anything else is refused."""
-    if value is None or value == "latest":
-        return value
-    text = str(value).strip().lower()
-    number = text[4:] if text.startswith("vmx-") else text
-    if not number.isdigit() or not 3 <= int(number) <= 99:
-        bad("%s must be 'latest', 'vmx-<number>' or a number such as 19, not '%s'" % (option, value))
-    return "vmx-%02d" % int(number)
 
 
 def check_options(p):
@@ -56,7 +50,7 @@ def check_options(p):
             if ident[-1] is None:
                 continue
             if ident in seen:
-                bad("%s: duplicate disk entry for %s" % (where, describe_ident(ident)))
+                bad("%s: duplicate disk entry for %s" % (where, ident_text(ident)))
             seen.add(ident)
     for i, nic in enumerate(p.get("nics") or []):
         where = "nics[%d]" % i
@@ -77,11 +71,14 @@ def check_options(p):
             bad("cdrom.iso_path must look like '[datastore] folder/file.iso', not '%s'" % cdrom["iso_path"])
 
 
-def describe_ident(ident):
+def ident_text(ident):
     return "label '%s'" % ident[1] if ident[0] == "label" else "controller %s unit %s" % (ident[1], ident[2])
 
 
-class Plan:
+class Changes:
+    """What a request changes: the facts after, the ConfigSpec fields, devices, upgrade, and why the
+    running VM cannot take it (``needs_off``)."""
+
     def __init__(self, before):
         self.after = copy.deepcopy(before)
         self.config = {}
@@ -151,27 +148,49 @@ def _version(plan, before, p, versions, running):
             plan.policy = want_policy
 
 
-def version_number(key):
-    """13 for 'vmx-13'; 0 for anything else (an unknown version sorts first, never above a real one)."""
-    if isinstance(key, str) and key.startswith("vmx-") and key[4:].isdigit():
-        return int(key[4:])
-    return 0
-
-
-def plan(before, p, scsi=None, used_units=None, networks=None, datastores=None, versions=None):
+def changes(before, p, scsi=None, used_units=None, networks=None, datastores=None, versions=None, isos=None):
     """The changes that bring ``before`` to what ``p`` asks; raises InvalidInput naming the option.
 
     ``networks``/``datastores`` are the names known in the datacenter (None: not read, not needed);
-    ``versions`` the hardware versions the host supports (None: not needed).
+    ``versions`` the hardware versions the host supports (None: not needed); ``isos`` whether each
+    ISO file the request mounts exists (None: not read, not checked).
     """
     if before["template"]:
         bad("VM '%s' is a template; convert it to a VM to change its hardware" % before["name"], "InvalidState")
-    result = Plan(before)
+    result = Changes(before)
     result.used_units = used_units or {}
     running = before["power_state"] != "powered-off"
     _scalar(result, before, p, running)
     _version(result, before, p, versions or [], running)
     plan_disks(result, before, p, scsi or {}, datastores)
     plan_nics(result, before, p, networks)
-    plan_cdrom(result, before, p, datastores)
+    plan_cdrom(result, before, p, datastores, isos)
     return result
+
+
+def plan(before, p):
+    """The Plan for ``before`` = ``{"vm": facts, "known": what was read for the plan}``; pure.
+
+    ``known``: scsi, used_units, networks, datastores, versions, isos (see changes()). The steps:
+    shut the guest down (only with allow_power_cycle, when the running VM cannot take the change),
+    reconfigure, upgrade, power back on. ``after`` is ``{"vm": facts after}``; ``notes`` hold the
+    Changes (``changes``) and whether the VM is power-cycled (``power_cycled``).
+    """
+    vm, known = before["vm"], before["known"]
+    name = vm["name"]
+    planned = changes(vm, p, **known)
+    cycle = bool(planned.needs_off) and vm["power_state"] != "powered-off"
+    if cycle and not p["allow_power_cycle"]:
+        raise InvalidInput("VM '%s' is %s and cannot take: %s; power it off first, or set allow_power_cycle"
+                           % (name, vm["power_state"], "; ".join(planned.needs_off)), fault_type="InvalidPowerState")
+    if cycle:
+        check_guest_shutdown(name, vm["power_state"], vm["tools_running_status"], "the change")
+    steps = []
+    if planned.reconfigure:
+        steps.append(Step("reconfigure", "reconfigure VM '%s'" % name, changes=planned))
+    if planned.upgrade:
+        steps.append(Step("upgrade", "upgrade VM '%s' to hardware version %s" % (name, planned.upgrade), version=planned.upgrade))
+    if cycle:
+        steps.insert(0, Step("shutdown_guest", "shut down the guest of VM '%s' (%s)" % (name, "; ".join(planned.needs_off))))
+        steps.append(Step("power_on", "power VM '%s' back on" % name))
+    return Plan(steps, {"vm": planned.after}, notes={"changes": planned, "power_cycled": cycle})

@@ -1,20 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: opensphere.vsphere contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turn a vm_hardware plan into the one VirtualMachineConfigSpec it sends."""
+"""Turn vm_hardware's planned changes into the one VirtualMachineConfigSpec it sends."""
 
 from __future__ import annotations
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import POLICY_OPTION
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_TYPES, POLICIES
 
 Device = vim.vm.device if vim else None
 
 
 def _nic_class(device_type):
-    return {"vmxnet3": Device.VirtualVmxnet3, "e1000e": Device.VirtualE1000e, "e1000": Device.VirtualE1000,
-            "vmxnet2": Device.VirtualVmxnet2, "pcnet32": Device.VirtualPCNet32}[device_type]
+    return getattr(Device, NIC_TYPES[device_type])
 
 
 def _nic_backing(name, ctx):
@@ -77,13 +76,13 @@ def _cdrom(want, ctx):
 
 
 def config_spec(plan, ctx):
-    """The ConfigSpec of every configuration change in ``plan`` (None when there is none)."""
+    """The ConfigSpec of every configuration change in ``plan`` (planned Changes; None when there is none)."""
     if not plan.reconfigure:
         return None
     spec = vim.vm.ConfigSpec(**plan.config)
     if plan.policy:
         spec.scheduledHardwareUpgradeInfo = vim.vm.ScheduledHardwareUpgradeInfo(
-            upgradePolicy=POLICY_OPTION[plan.policy["policy"]], versionKey=plan.policy["version"])
+            upgradePolicy=POLICIES[plan.policy["policy"]], versionKey=plan.policy["version"])
     changes, new_key = [], -100
     for op, kind, want, extra in plan.devices:
         new_key -= 1
@@ -95,18 +94,3 @@ def config_spec(plan, ctx):
             changes.append(_cdrom(want, ctx))
     spec.deviceChange = changes
     return spec
-
-
-def iso_exists(session, waiter, ctx, path, timeout):
-    """True when the ISO file exists on its datastore (one SearchDatastore_Task)."""
-    datastore, _sep, rest = path[1:].partition("]")
-    rest = rest.strip()
-    folder, _sep, filename = rest.rpartition("/")
-    browser = ctx.datastores[datastore]["browser"]
-    spec = vim.host.DatastoreBrowser.SearchSpec(matchPattern=[filename])
-    task = browser.SearchDatastore_Task(datastorePath="[%s] %s" % (datastore, folder), searchSpec=spec)
-    try:
-        result = waiter.task(task, timeout, "search for %s" % path)
-    except NotFound:
-        return False
-    return bool(result and any(f.path == filename for f in result.file or []))

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: opensphere.vsphere contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vm_hardware's device decisions (disks, NICs, CD-ROM) as pure functions, used by _hw_plan.plan().
+"""vm_hardware's device decisions (disks, NICs, CD-ROM) as pure functions, used by plan.changes().
 
 Devices are matched to entries by label, by controller/unit (disks), or else in order among
 the devices no other entry claimed; an entry left over is a new device. Nothing is ever
@@ -10,22 +10,8 @@ removed unless an entry says ``state: absent``.
 
 from __future__ import annotations
 
-import re
-
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
-
-ISO_PATH = re.compile(r"^\[([^\]]+)\] ?(\S.*)$")
-SCSI_UNITS = [unit for unit in range(16) if unit != 7]  # unit 7 is the controller itself
-
-
-def bad(message, fault_type="InvalidInput"):
-    raise InvalidInput(message, fault_type=fault_type)
-
-
-def disk_size(entry):
-    if entry.get("size_gb") is not None:
-        return entry["size_gb"] * 1024
-    return entry.get("size_mb")
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import ISO_PATH, SCSI_UNITS, bad, disk_size
 
 
 def match(entries, devices, explicit, positional_ok, pool=None):
@@ -171,15 +157,33 @@ def plan_nics(plan, before, p, networks):
             plan.devices.append(("edit", "nic", want, {}))
 
 
-def plan_cdrom(plan, before, p, datastores):
+def cdrom_media(before, want):
+    """``(drive, drive as asked)`` for a cdrom request (the first drive), or None without a drive."""
+    if not before["cdroms"]:
+        return None
+    dev = before["cdroms"][0]
+    running = before["power_state"] == "powered-on"
+    return dev, dict(dev, type=want["type"], iso_path=want.get("iso_path"), connected=running and want["type"] != "none")
+
+
+def iso_to_check(before, p):
+    """The ISO path whose file must exist for this request (it mounts a new one), else None.
+
+    The module reads it (a datastore search) before planning, so the plan stays pure.
+    """
+    want = p.get("cdrom")
+    media = cdrom_media(before, want) if want and want["type"] == "iso" else None
+    return want["iso_path"] if media and media[0] != media[1] else None
+
+
+def plan_cdrom(plan, before, p, datastores, isos=None):
     want = p.get("cdrom")
     if not want:
         return
-    if not before["cdroms"]:
+    media = cdrom_media(before, want)
+    if media is None:
         bad("the VM has no CD-ROM drive; this module changes the media of an existing one")
-    dev = before["cdroms"][0]
-    running = before["power_state"] == "powered-on"
-    new = dict(dev, type=want["type"], iso_path=want.get("iso_path"), connected=running and want["type"] != "none")
+    dev, new = media
     if want["type"] == "iso":
         datastore = ISO_PATH.match(want["iso_path"]).group(1)
         if datastores is not None and datastore not in datastores:
@@ -187,5 +191,7 @@ def plan_cdrom(plan, before, p, datastores):
     if new != dev:
         if want["type"] == "iso":
             plan.check_isos.append(want["iso_path"])
+            if isos is not None and not isos.get(want["iso_path"]):
+                raise NotFound("cdrom.iso_path: no file %s" % want["iso_path"])
         plan.after["cdroms"] = [new] + plan.after["cdroms"][1:]
         plan.devices.append(("edit", "cdrom", new, {}))

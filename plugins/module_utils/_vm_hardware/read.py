@@ -13,19 +13,15 @@ The facts are plain dicts; the pyVmomi objects stay in ``Context``.
 from __future__ import annotations
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import version_number
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_NAMES, POLICY_NAMES, version_number
 
 VM_PATHS = ["name", "config.hardware", "config.cpuHotAddEnabled", "config.cpuHotRemoveEnabled",
             "config.memoryHotAddEnabled", "config.version", "config.scheduledHardwareUpgradeInfo",
             "config.template", "config.files.vmPathName", "runtime.powerState", "runtime.host",
             "guest.toolsRunningStatus", "environmentBrowser"]
-# SOAP upgradePolicy <-> the Automation API's spelling used by the module
-POLICIES = {"never": "never", "onSoftPowerOff": "after-clean-guest-shutdown", "always": "always"}
-NIC_TYPES = {"VirtualVmxnet3": "vmxnet3", "VirtualE1000e": "e1000e", "VirtualE1000": "e1000",
-             "VirtualVmxnet2": "vmxnet2", "VirtualPCNet32": "pcnet32", "VirtualSriovEthernetCard": "sriov"}
 
 
 class Context:
@@ -124,7 +120,7 @@ def _nic(dev, names_by_key):
     connected, start = _connectable(dev)
     kind = type(dev).__name__.rsplit(".", 1)[-1]
     return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key,
-            "device_type": NIC_TYPES.get(kind, kind), "network": network, "connected": connected,
+            "device_type": NIC_NAMES.get(kind, kind), "network": network, "connected": connected,
             "start_connected": start, "mac_type": dev.addressType, "mac_address": dev.macAddress}
 
 
@@ -160,7 +156,7 @@ def facts(moid, values, ctx):
         "memory_hot_add": bool(values.get("config.memoryHotAddEnabled")),
         "hardware_version": values.get("config.version"),
         "upgrade_policy": {
-            "policy": POLICIES.get(getattr(policy, "upgradePolicy", None) or "never", policy.upgradePolicy if policy else "never"),
+            "policy": POLICY_NAMES.get(getattr(policy, "upgradePolicy", None) or "never", policy.upgradePolicy if policy else "never"),
             "version": (getattr(policy, "versionKey", None) or None) if policy else None,
         },
         "disks": sorted((_disk(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualDisk)),
@@ -182,3 +178,42 @@ def supported_versions(ctx):
         if ctx.host is None or not hosts or ctx.host._moId in hosts:
             out.append(desc.key)
     return sorted(set(key for key in out if version_number(key)), key=version_number)
+
+
+def needs_inventory(p):
+    """Read the datacenter's networks and datastores only when the request names one."""
+    return bool(any(n.get("network") for n in p["nics"] or []) or any(d.get("datastore") for d in p["disks"] or [])
+                or (p["cdrom"] and p["cdrom"]["type"] == "iso"))
+
+
+def needs_versions(p, before):
+    """Ask the host for its hardware versions only when the request upgrades or sets a policy."""
+    version = p["hardware_version"]
+    if version == "latest" or (version and version_number(version) > version_number(before["hardware_version"])):
+        return True
+    return bool(p["upgrade_policy"] and p["upgrade_policy"]["policy"] != "never")
+
+
+def used_units(ctx):
+    """The SCSI unit numbers taken on each bus: ``{bus: {unit, ...}}``."""
+    units = {}
+    bus_of = {key: bus for bus, key in ctx.scsi.items()}
+    for dev in ctx.devices.values():
+        if dev.controllerKey in bus_of and dev.unitNumber is not None:
+            units.setdefault(bus_of[dev.controllerKey], set()).add(dev.unitNumber)
+    return units
+
+
+def iso_exists(session, waiter, ctx, path, timeout):
+    """True when the ISO file exists on its datastore (one SearchDatastore_Task)."""
+    datastore, _sep, rest = path[1:].partition("]")
+    rest = rest.strip()
+    folder, _sep, filename = rest.rpartition("/")
+    browser = ctx.datastores[datastore]["browser"]
+    spec = vim.host.DatastoreBrowser.SearchSpec(matchPattern=[filename])
+    task = browser.SearchDatastore_Task(datastorePath="[%s] %s" % (datastore, folder), searchSpec=spec)
+    try:
+        result = waiter.task(task, timeout, "search for %s" % path)
+    except NotFound:
+        return False
+    return bool(result and any(f.path == filename for f in result.file or []))

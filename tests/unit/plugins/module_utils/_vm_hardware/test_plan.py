@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""vm_hardware's planner (_vm_hardware.plan.changes): the plan per field and per device as tables."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import changes as plan, check_options
+
+VERSIONS = ["vmx-13", "vmx-19", "vmx-21"]
+
+
+def disk(key, unit, size_mb=10240, label=None, controller=0):
+    return {"label": label or "Hard disk %d" % (unit + 1), "key": key, "controller": controller, "unit_number": unit,
+            "size_mb": size_mb, "datastore": "ds1", "file": "[ds1] vm/d%d.vmdk" % unit, "provisioning": "thin"}
+
+
+def nic(key, n, network="VM Network"):
+    return {"label": "Network adapter %d" % n, "key": key, "device_type": "vmxnet3", "network": network,
+            "connected": True, "start_connected": True, "mac_type": "generated", "mac_address": "00:50:56:00:00:0%d" % n}
+
+
+def facts(power="powered-off", **over):
+    base = {"name": "vm1", "moid": "vm-1", "power_state": power, "tools_running_status": "guestToolsRunning",
+            "template": False, "vm_datastore": "ds1", "num_cpus": 2, "cores_per_socket": 1, "memory_mb": 2048,
+            "cpu_hot_add": False, "cpu_hot_remove": False, "memory_hot_add": False, "hardware_version": "vmx-13",
+            "upgrade_policy": {"policy": "never", "version": None},
+            "disks": [disk(2000, 0), disk(2001, 1, 20480)], "nics": [nic(4000, 1), nic(4001, 2)],
+            "cdroms": [{"label": "CD/DVD drive 1", "key": 3000, "type": "client", "iso_path": None, "connected": False}]}
+    base.update(over)
+    return base
+
+
+def params(**over):
+    p = {"timeout": 300, "num_cpus": None, "cores_per_socket": None, "memory_mb": None, "cpu_hot_add": None,
+         "cpu_hot_remove": None, "memory_hot_add": None, "hardware_version": None, "upgrade_policy": None,
+         "disks": None, "nics": None, "cdrom": None}
+    for key in ("disks", "nics"):
+        if over.get(key):
+            defaults = {"state": "present", "controller": 0, "delete_file": False} if key == "disks" else {"state": "present"}
+            over[key] = [dict(defaults, **entry) for entry in over[key]]
+    p.update(over)
+    return p
+
+
+def make(before, **over):
+    p = params(**over)
+    check_options(p)
+    return plan(before, p, scsi={0: 1000}, used_units={0: {0, 1}}, networks={"VM Network", "DVPG0"},
+                datastores={"ds1", "ds2"}, versions=VERSIONS)
+
+
+# ---- fields: (power, before overrides, request) -> expected config, needs power off -------
+FIELDS = [
+    ("powered-off", {}, {"num_cpus": 4}, {"numCPUs": 4}, False),
+    ("powered-off", {}, {"num_cpus": 2}, {}, False),
+    ("powered-off", {}, {"memory_mb": 4096, "num_cpus": 4, "cores_per_socket": 2},
+     {"memoryMB": 4096, "numCPUs": 4, "numCoresPerSocket": 2}, False),
+    ("powered-on", {}, {"num_cpus": 4}, {"numCPUs": 4}, True),
+    ("powered-on", {"cpu_hot_add": True}, {"num_cpus": 4}, {"numCPUs": 4}, False),
+    ("powered-on", {"cpu_hot_add": True}, {"num_cpus": 1}, {"numCPUs": 1}, True),
+    ("powered-on", {"cpu_hot_remove": True}, {"num_cpus": 1}, {"numCPUs": 1}, False),
+    ("powered-on", {"memory_hot_add": True}, {"memory_mb": 4096}, {"memoryMB": 4096}, False),
+    ("powered-on", {"memory_hot_add": True}, {"memory_mb": 1024}, {"memoryMB": 1024}, True),
+    ("powered-on", {}, {"memory_mb": 2048}, {}, False),
+    ("powered-on", {}, {"cpu_hot_add": True}, {"cpuHotAddEnabled": True}, True),
+    ("powered-on", {}, {"cores_per_socket": 2}, {"numCoresPerSocket": 2}, True),
+    ("suspended", {"memory_hot_add": True}, {"memory_mb": 4096}, {"memoryMB": 4096}, True),
+]
+
+
+@pytest.mark.parametrize("power, over, request_, config, needs_off", FIELDS)
+def test_fields(power, over, request_, config, needs_off):
+    result = make(facts(power, **over), **request_)
+    assert result.config == config
+    assert bool(result.needs_off) == needs_off
+    assert result.reconfigure == bool(config)
+
+
+VERSION_CASES = [
+    ({"hardware_version": "latest"}, "vmx-21", None),
+    ({"hardware_version": "19"}, "vmx-19", None),
+    ({"hardware_version": "vmx-13"}, None, None),
+    ({"upgrade_policy": {"policy": "always", "version": None}}, None, {"policy": "always", "version": "vmx-21"}),
+    ({"upgrade_policy": {"policy": "after-clean-guest-shutdown", "version": "vmx-19"}}, None,
+     {"policy": "after-clean-guest-shutdown", "version": "vmx-19"}),
+    ({"upgrade_policy": {"policy": "never", "version": None}}, None, None),
+]
+
+
+@pytest.mark.parametrize("request_, upgrade, policy", VERSION_CASES)
+def test_versions(request_, upgrade, policy):
+    result = make(facts(), **copy.deepcopy(request_))
+    assert result.upgrade == upgrade
+    assert result.policy == policy
+
+
+def test_no_downgrade_and_upgrade_needs_power_off():
+    assert make(facts(hardware_version="vmx-19"), hardware_version="vmx-13").upgrade is None
+    assert make(facts("powered-on"), hardware_version="latest").needs_off
+
+
+# ---- devices: request -> [(op, kind, key, size/network)] -----------------------------------
+def ops(result):
+    return [(op, kind, want["key"], want.get("size_mb", want.get("network", want.get("type"))))
+            for op, kind, want, _extra in result.devices]
+
+
+DEVICES = [
+    ({"disks": [{"size_gb": 10}]}, []),
+    ({"disks": [{"size_gb": 15}]}, [("edit", "disk", 2000, 15360)]),
+    ({"disks": [{"size_gb": 10}, {"size_gb": 20}, {"size_gb": 5}]}, [("add", "disk", None, 5120)]),
+    ({"disks": [{"unit_number": 3, "size_mb": 512}]}, [("add", "disk", None, 512)]),
+    ({"disks": [{"label": "Hard disk 2", "size_gb": 30}]}, [("edit", "disk", 2001, 30720)]),
+    ({"disks": [{"unit_number": 1, "state": "absent"}]}, [("remove", "disk", 2001, 20480)]),
+    ({"disks": [{"unit_number": 5, "state": "absent"}]}, []),
+    ({"nics": [{"network": "VM Network"}]}, []),
+    ({"nics": [{"network": "DVPG0"}]}, [("edit", "nic", 4000, "DVPG0")]),
+    ({"nics": [{}, {}, {"network": "DVPG0"}]}, [("add", "nic", None, "DVPG0")]),
+    ({"nics": [{"label": "Network adapter 2", "state": "absent"}]}, [("remove", "nic", 4001, "VM Network")]),
+    ({"nics": [{"label": "Network adapter 9", "state": "absent"}]}, []),
+    ({"cdrom": {"type": "client"}}, []),
+    ({"cdrom": {"type": "iso", "iso_path": "[ds2] iso/a.iso"}}, [("edit", "cdrom", 3000, "iso")]),
+]
+
+
+@pytest.mark.parametrize("request_, expected", DEVICES)
+def test_devices_only_what_is_named(request_, expected):
+    result = make(facts(), **request_)
+    assert ops(result) == expected
+    untouched = [d["key"] for d in facts()["disks"] + facts()["nics"]]
+    kept = [d["key"] for d in result.after["disks"] + result.after["nics"]]
+    removed = [want["key"] for op, _kind, want, _extra in result.devices if op == "remove"]
+    assert sorted(set(untouched) - set(removed)) == sorted(k for k in kept if k is not None)
+
+
+def test_new_disk_takes_next_free_unit_and_iso_is_checked():
+    result = make(facts(), disks=[{}, {}, {"size_gb": 1}], cdrom={"type": "iso", "iso_path": "[ds1] a.iso"})
+    assert result.after["disks"][-1]["unit_number"] == 2
+    assert result.check_isos == ["[ds1] a.iso"]
+
+
+def test_delete_file_is_passed_only_when_asked():
+    result = make(facts(), disks=[{"unit_number": 1, "state": "absent", "delete_file": True}])
+    assert result.devices[0][3] == {"delete_file": True}
+
+
+BAD = [
+    ({"memory_mb": 1001}, "multiple of 4 MB"),
+    ({"memory_mb": -4}, "positive"),
+    ({"num_cpus": 3, "cores_per_socket": 2}, "does not divide"),
+    ({"cores_per_socket": 4}, "does not divide"),
+    ({"hardware_version": "vmx-banana"}, "hardware_version must be"),
+    ({"hardware_version": "vmx-30"}, "not supported by the VM's host"),
+    ({"disks": [{"size_gb": 5}]}, "shrinking"),
+    ({"disks": [{"size_gb": 0}]}, "size must be positive"),
+    ({"disks": [{"state": "absent"}]}, "needs label or unit_number"),
+    ({"disks": [{"unit_number": 1, "size_gb": 30}, {"unit_number": 1, "size_gb": 30}]}, "duplicate disk entry"),
+    ({"disks": [{"label": "Hard disk 2", "size_gb": 30}, {"unit_number": 1, "size_gb": 30}]}, "same disk"),
+    ({"disks": [{"unit_number": 4, "size_gb": 1, "datastore": "nope"}]}, "no datastore named 'nope'"),
+    ({"disks": [{"controller": 3, "size_gb": 1}]}, "no SCSI controller 3"),
+    ({"disks": [{"label": "Hard disk 1", "datastore": "ds2"}]}, "storage migration"),
+    ({"nics": [{"network": "nope"}]}, "no network named 'nope'"),
+    ({"nics": [{"state": "absent"}]}, "needs label"),
+    ({"nics": [{"device_type": "e1000"}]}, "adapter type"),
+    ({"nics": [{"mac_type": "manual"}]}, "needs mac_address"),
+    ({"cdrom": {"type": "iso", "iso_path": "a.iso"}}, "must look like"),
+    ({"cdrom": {"type": "iso", "iso_path": "[nope] a.iso"}}, "no datastore named 'nope'"),
+]
+
+
+@pytest.mark.parametrize("request_, message", BAD)
+def test_bad_input_is_refused_before_any_change(request_, message):
+    with pytest.raises(InvalidInput, match=message):
+        make(facts(), **request_)
+
+
+def test_a_template_is_refused():
+    with pytest.raises(InvalidInput, match="template"):
+        make(facts(template=True), num_cpus=4)
