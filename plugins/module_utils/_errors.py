@@ -119,6 +119,8 @@ def error_text(exc):
     return "%s: %s" % (type(exc).__name__, exc)
 
 
+describe = error_text  # the old name; the inventory plugin (branch inventory) still imports it
+
 # details an error may carry that the failure result passes on as they are
 RESULT_DETAILS = ("candidates", "last", "status", "body")
 

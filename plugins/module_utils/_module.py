@@ -191,14 +191,6 @@ class VSphereModule(AnsibleModule):
         out.update(result)
         self.exit_json(changed=False, **out)
 
-    def exit_with_diff(self, before, after, changed=None, **result):
-        """Report ``changed`` and ``--diff`` from one before/after comparison (the pre-Plan API)."""
-        if changed is None:
-            changed = before != after
-        if self._diff:
-            result["diff"] = {"before": before, "after": after}
-        self.exit_json(changed=changed, **dict(self.context, **result))
-
     def exit_json(self, **kwargs):
         _fast_exit()
         super().exit_json(**kwargs)
