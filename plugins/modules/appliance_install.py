@@ -297,7 +297,7 @@ def run(module):
 
 
 def main():
-    module = VSphereModule(APPLIANCE_CONNECTION, INSTALL, transport="appliance")
+    module = VSphereModule(INSTALL, connection=APPLIANCE_CONNECTION, transport="rest")
     module.run(run, check=check)
 
 

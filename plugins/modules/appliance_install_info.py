@@ -114,7 +114,7 @@ def run(module):
 
 
 def main():
-    module = VSphereModule(APPLIANCE_CONNECTION, transport="appliance")
+    module = VSphereModule(connection=APPLIANCE_CONNECTION, transport="rest")
     module.run(run)
 
 

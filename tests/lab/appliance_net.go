@@ -5,8 +5,8 @@ package main
 // --appliance-address), "reboots" (connection refused for a while) and the
 // control API at /lab/appliance on the vCenter listener:
 //
-//	GET  /lab/appliance                 state, percent, conf, answers, spec in use, address
-//	POST /lab/appliance {conf}          a fresh appliance with that conf (see applianceConf)
+//	GET  /lab/appliance                 state, percent, conf, answers, spec in use, address, calls
+//	POST /lab/appliance {conf}          a fresh appliance with that conf (see applianceConf); zeroes calls
 //	POST /lab/appliance/reboot {"down_ms": 1500}
 //	GET  /lab/appliance/calls           {"total": N, "by_method": {"GET /api/vcenter/deployment": 12}}
 //	POST /lab/appliance/calls/reset
@@ -141,7 +141,7 @@ func (h *applianceHost) status() map[string]any {
 	h.mu.Unlock()
 	return map[string]any{"state": a.state, "percent": a.percent(), "conf": a.conf, "spec": a.spec,
 		"answers": a.answers, "sessions": len(a.sessions), "address": h.addr, "rebooting": rebooting,
-		"started": stamp(a.started), "ended": stamp(a.ended), "thumbprint": h.sha1}
+		"started": stamp(a.started), "ended": stamp(a.ended), "thumbprint": h.sha1, "calls": h.calls.snapshot()}
 }
 
 func (h *applianceHost) control(w http.ResponseWriter, r *http.Request) {
@@ -168,6 +168,7 @@ func (h *applianceHost) control(w http.ResponseWriter, r *http.Request) {
 			conf.Questions[i] = completeQuestion(q)
 		}
 		h.cur.Store(newAppliance(conf, time.Now()))
+		h.calls.reset() // a new appliance, a new count
 		writeJSON(w, 200, h.status())
 	case "POST /reboot":
 		var in struct {
