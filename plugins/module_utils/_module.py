@@ -50,11 +50,12 @@ class VSphereModule(AnsibleModule):
     ``transport``: "soap", "rest", or ("soap", "rest") for a module that uses both sessions.
     """
 
-    def __init__(self, *groups, transport="soap", connection=CONNECTION, supports_check_mode=True, **kwargs):
-        """``connection`` is the option group that names the endpoint: vCenter's CONNECTION by default.
+    def __init__(self, *groups, transport="soap", connection=None, supports_check_mode=True, **kwargs):
+        """``connection`` is the option group that names the endpoint: vCenter's CONNECTION when None.
         A module that talks to something else (the appliance modules: its root account, before any
         vCenter exists) gives its own group, and gets none of vCenter's options.
         """
+        connection = CONNECTION if connection is None else connection
         spec = merge(connection, *groups)
         spec.update(kwargs)
         super().__init__(supports_check_mode=supports_check_mode, **spec)

@@ -10,7 +10,7 @@ module: appliance_install
 short_description: Configure a new vCenter Server Appliance (stage 2) and wait until it is done
 version_added: 0.1.0
 description:
-  - Drives stage 2 of a vCenter Server Appliance deployed by stage 1 (its OVA): runs the appliance's check
+  - Drives stage 2 of a vCenter Server Appliance deployed by stage 1 (its OVA). Runs the appliance's check
     of the install spec, starts the install, answers the questions the appliance raises, and waits until
     the appliance is V(CONFIGURED).
   - Uses the appliance's deployment API (C(com.vmware.vcenter.deployment)) on its management port with the
@@ -20,7 +20,7 @@ description:
     spec makes the task fail and say so (the module never reconfigures an appliance).
     An install in progress is joined and awaited, not started again.
   - An install that the appliance's services interrupt (closed connections, a restart of the management
-    interface, an expired session) is followed through: refused connections are retried with a back-off
+    interface, an expired session) is followed through. Refused connections are retried with a back-off
     (0.2 s doubling to 2 s) within O(timeout), and an expired session is logged in again.
 author:
   - opensphere.vsphere contributors (@opensphere)

@@ -65,7 +65,7 @@ def one_install(env, ctl, duration, interval):
         json.dump(args, f)
     pyenv = dict(os.environ, PYTHONPATH=str(collections_root()))
     t0 = time.time()
-    proc = subprocess.run([sys.executable, str(MODULE), f.name], capture_output=True, text=True, env=pyenv)
+    proc = subprocess.run([sys.executable, str(MODULE), f.name], capture_output=True, text=True, env=pyenv, check=False)
     t_end = time.time()
     os.unlink(f.name)
     out = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -98,7 +98,7 @@ def main():
 
     rows = []
     for interval in [float(x) for x in a.intervals.split(",")]:
-        for _ in range(a.runs):
+        for _run in range(a.runs):
             row = one_install(env, ctl, a.duration, interval)
             print(json.dumps({k: v for k, v in row.items() if k != "by_method"}), flush=True)
             rows.append(row)
@@ -108,8 +108,8 @@ def main():
              "module returned after CONFIGURED (s) | module wall (s) |", "|---|---|---|---|---|---|"]
     for r in rows:
         gets = sum(v for k, v in r["by_method"].items() if k.startswith("GET ") and k.endswith("/vcenter/deployment"))
-        lines.append("| %g | %g | %d | %d | %.3f | %.2f |" % (r["duration"], r["poll_interval"], r["requests"], gets,
-                                                            r["after_configured"], r["wall"]))
+        cells = (r["duration"], r["poll_interval"], r["requests"], gets, r["after_configured"], r["wall"])
+        lines.append("| %g | %g | %d | %d | %.3f | %.2f |" % cells)
     (RESULTS / "appliance.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -134,8 +134,8 @@ def test_sessions_login_expire_and_idle_timeout(appl):
 @pytest.mark.parametrize("spec, words", [
     ({"vcsa_embedded": {"ceip_enabled": False, "standalone": {"sso_domain_name": "vsphere.local"}}},
      "sso_admin_password is required"),
-    ({"vcsa_embedded": {"ceip_enabled": False, "standalone": {"sso_domain_name": "bad_domain!",
-                                                               "sso_admin_password": "x"}}},
+    ({"vcsa_embedded": {"ceip_enabled": False,
+                        "standalone": {"sso_domain_name": "bad_domain!", "sso_admin_password": "x"}}},
      "not a valid domain name"),
     ({"vcsa_embedded": {"ceip_enabled": False, "replicated": {"sso_admin_password": "x"}}},
      "partner_hostname is required"),

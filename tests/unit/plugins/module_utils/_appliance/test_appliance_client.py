@@ -52,4 +52,3 @@ def test_a_post_that_may_have_reached_the_appliance_is_not_repeated():
         listener.close()
     assert "lost the connection" in err.value.message and c.retries == 0
     assert c.requests == 1
-

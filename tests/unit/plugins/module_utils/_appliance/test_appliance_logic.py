@@ -162,8 +162,8 @@ IN_USE = spec.summary(spec.install_spec(STANDALONE))
 OTHER = dict(IN_USE, sso_domain_name="corp.local")
 
 
-def params(state, rollback=False, value=STANDALONE):
-    return {"state": state, "spec": value, "rollback": rollback}
+def params(state, rollback=False, value="standalone"):
+    return {"state": state, "spec": STANDALONE if value == "standalone" else value, "rollback": rollback}
 
 
 @pytest.mark.parametrize("before, p, steps, after_state", [
