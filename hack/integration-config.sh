@@ -21,6 +21,13 @@ data = {
     'vcenter_password': env['VMWARE_PASSWORD'],
     'vcenter_ca_path': env.get('VMWARE_CA_PATH', ''),
     'lab_url': env.get('LAB_URL', ''),
+    # the lab's appliance (deployment API) listener: another endpoint, other credentials
+    'appliance_hostname': env.get('APPLIANCE_HOST', ''),
+    'appliance_port': int(env.get('APPLIANCE_PORT') or 0),
+    'appliance_username': env.get('APPLIANCE_USER', ''),
+    'appliance_password': env.get('APPLIANCE_PASSWORD', ''),
+    'appliance_ca_path': env.get('APPLIANCE_CA_PATH', ''),
+    'appliance_thumbprint': env.get('APPLIANCE_THUMBPRINT', ''),
 }
 with open(sys.argv[1], 'w') as f:
     f.write('# Written by hack/integration-config.sh from the lab env file; do not edit or commit.\n')

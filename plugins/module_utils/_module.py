@@ -50,15 +50,23 @@ class VSphereModule(AnsibleModule):
     ``transport``: "soap", "rest", or ("soap", "rest") for a module that uses both sessions.
     """
 
-    def __init__(self, *groups, transport="soap", supports_check_mode=True, **kwargs):
-        spec = merge(CONNECTION, *groups)
+    def __init__(self, *groups, transport="soap", connection=None, supports_check_mode=True, **kwargs):
+        """``connection`` is the option group that names the endpoint: vCenter's CONNECTION when None.
+        A module that talks to something else (the appliance modules: its root account, before any
+        vCenter exists) gives its own group, and gets none of vCenter's options.
+        """
+        connection = CONNECTION if connection is None else connection
+        spec = merge(connection, *groups)
         spec.update(kwargs)
         super().__init__(supports_check_mode=supports_check_mode, **spec)
         self.transports = (transport,) if isinstance(transport, str) else tuple(transport)
         unknown = [name for name in self.transports if name not in TRANSPORTS]
         if unknown or not self.transports:
             raise ValueError("transport must be 'soap', 'rest' or both, not %r" % (transport,))
-        self.action = "connect to vCenter %s:%s" % (self.params["hostname"], self.params["port"])
+        if connection is CONNECTION:
+            self.action = "connect to vCenter %s:%s" % (self.params["hostname"], self.params["port"])
+        else:
+            self.action = "connect"
         self.context = {}
         self._failing = None  # (exception, step) of the innermost doing() it left
         self.expected_errors = (VSphereError, OSError, http.client.HTTPException)

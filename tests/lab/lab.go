@@ -39,6 +39,9 @@ type Options struct {
 	StateDir string
 	// CPUProfile, when set, receives a CPU profile of the first inventory build.
 	CPUProfile string
+	// The appliance listener (appliance_net.go); port 0 means Port+1.
+	AppliancePort    int
+	ApplianceAddress string
 }
 
 // Lab is the running lab.

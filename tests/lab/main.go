@@ -25,6 +25,8 @@ func main() {
 	flag.IntVar(&opts.Port, "port", 18443, "HTTPS port on 127.0.0.1")
 	flag.StringVar(&opts.StateDir, "state-dir", ".run", "state directory (CA, certs, env file)")
 	flag.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the first inventory build to this file")
+	flag.IntVar(&opts.AppliancePort, "appliance-port", 0, "appliance (deployment API) HTTPS port (default: --port + 1)")
+	flag.StringVar(&opts.ApplianceAddress, "appliance-address", "127.0.0.1", "appliance listener address")
 	flag.Parse()
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
 
@@ -67,6 +69,9 @@ func run(opts Options) error {
 		return fmt.Errorf("building inventory: %w", err)
 	}
 	l.cur.Store(inv)
+	if err := startAppliance(opts); err != nil {
+		return fmt.Errorf("appliance listener: %w", err)
+	}
 
 	srv := &http.Server{Handler: l, TLSConfig: tlsConf, ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog: log.New(os.Stderr, "http: ", log.LstdFlags)}
@@ -112,7 +117,7 @@ export VMWARE_USER='%s'
 export VMWARE_PASSWORD='%s'
 export VMWARE_CA_PATH='%s'
 export LAB_URL='https://127.0.0.1:%d'
-`, opts.Port, labUser, labPassword, filepath.Join(abs, "ca.pem"), opts.Port)
+`, opts.Port, labUser, labPassword, filepath.Join(abs, "ca.pem"), opts.Port) + applianceEnv(opts)
 	tmp := filepath.Join(abs, "env.tmp")
 	if err := os.WriteFile(tmp, []byte(env), 0o644); err != nil {
 		return err
