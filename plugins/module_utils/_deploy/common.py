@@ -45,7 +45,7 @@ def facts_from(vm, values):
         "uuid": values.get("config.uuid"),
         "instance_uuid": values.get("config.instanceUuid"),
         "power_state": power_state(values.get("runtime.powerState")),
-        "ip": values.get("guest.ipAddress"),
+        "ip_address": values.get("guest.ipAddress"),
         "annotation": values.get("config.annotation"),
         "template": values.get("config.template"),
     }
@@ -59,7 +59,7 @@ def vm_facts(session, vm, extra_paths=()):
 
 def absent_facts(name):
     """The ``vm`` result when there is no VM."""
-    return {"name": name, "moid": None, "uuid": None, "instance_uuid": None, "power_state": None, "ip": None,
+    return {"name": name, "moid": None, "uuid": None, "instance_uuid": None, "power_state": None, "ip_address": None,
             "annotation": None, "template": None}
 
 

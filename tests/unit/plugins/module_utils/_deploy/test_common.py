@@ -47,7 +47,7 @@ def test_find_in_folder_refuses_a_non_vm_of_that_name():
 def test_facts_spell_power_state_and_keep_the_moid():
     facts = common.facts_from(vim.VirtualMachine("vm-7"), {
         "name": "web", "config.uuid": "u", "runtime.powerState": "poweredOn", "guest.ipAddress": "10.0.0.5"})
-    assert facts["moid"] == "vm-7" and facts["power_state"] == "powered-on" and facts["ip"] == "10.0.0.5"
+    assert facts["moid"] == "vm-7" and facts["power_state"] == "powered-on" and facts["ip_address"] == "10.0.0.5"
     assert set(common.absent_facts("web")) == set(facts)
 
 
