@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright: opensphere.vsphere contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""OVF import over SOAP: network names, the import spec vCenter validates, the lease and
+its uploads, and the cleanup that leaves nothing behind when an import fails.
+
+Round trips: networks 1; CreateImportSpec 1; ImportVApp 1; lease ready 1-2 (WaitForUpdatesEx);
+lease info 1; one HTTPS PUT per file; HttpNfcLeaseProgress at most every leaseTimeout/4
+seconds (never per chunk); HttpNfcLeaseComplete 1.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.common import FACT_PATHS, facts_from, find_in_folder
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import upload
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import (
+    Ambiguous, InvalidInput, NotFound, TaskFailed, VSphereError, describe, fault_name, fault_text)
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one, retrieve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import ssl_context
+
+
+def resolve_networks(session, datacenter, names):
+    """{port group name: network ref} for ``names`` in the datacenter: one round trip."""
+    names = sorted(set(names))
+    if not names:
+        return {}
+    pc = vmodl.query.PropertyCollector
+    walk = pc.TraversalSpec(name="nets", type=vim.Datacenter, path="network", skip=False)
+    objects = [pc.ObjectSpec(obj=datacenter, skip=True, selectSet=[walk])]
+    props = [pc.PropertySpec(type=vim.Network, pathSet=["name"]),
+             pc.PropertySpec(type=vim.dvs.DistributedVirtualPortgroup, pathSet=["name"])]
+    found = {}
+    for obj, values in retrieve(session, objects, props):
+        found.setdefault(values.get("name"), {})[obj._moId] = obj
+    out = {}
+    for name in names:
+        refs = list(found.get(name, {}).values())
+        if not refs:
+            raise NotFound("networks: no port group named '%s' in the datacenter (it has %s)"
+                           % (name, ", ".join("'%s'" % n for n in sorted(found)) or "none"))
+        if len(refs) > 1:
+            raise Ambiguous("networks: %d networks are named '%s': %s" % (len(refs), name, ", ".join(r._moId for r in refs)),
+                            candidates=[r._moId for r in refs])
+        out[name] = refs[0]
+    return out
+
+
+def create_spec(session, descriptor, placement, name, values, net_refs, networks, option, provisioning):
+    """vCenter's import spec for the request (read-only); raises on its errors, returns (result, warnings)."""
+    cisp = vim.OvfManager.CreateImportSpecParams(
+        entityName=name, locale="", deploymentOption=option or "", diskProvisioning=provisioning or "",
+        networkMapping=[vim.OvfManager.NetworkMapping(name=ovf_net, network=net_refs[pg]) for ovf_net, pg in sorted(networks.items())],
+        propertyMapping=[vim.KeyValue(key=k, value=v) for k, v in sorted(values.items())])
+    if placement.host is not None:
+        cisp.hostSystem = placement.host
+    result = session.content.ovfManager.CreateImportSpec(descriptor, placement.resource_pool, placement.datastore, cisp)
+    if result.error:
+        raise InvalidInput("vCenter refused the import spec: %s" % "; ".join(fault_text(e) for e in result.error),
+                           fault_type=fault_name(result.error[0]))
+    return result, [fault_text(w) for w in result.warning or []]
+
+
+def vapp_properties(vapp):
+    """{key: effective value} of a VM's vApp properties (key as the descriptor spells it)."""
+    out = {}
+    for prop in getattr(vapp, "property", None) or []:
+        key = ".".join(part for part in (prop.classId, prop.id, prop.instanceId) if part)
+        out[key] = prop.value if prop.value not in (None, "") else (prop.defaultValue or "")
+    return out
+
+
+def read_deployed(session, vm):
+    """The deployed VM's facts plus the settings a deploy request is compared with: one round trip."""
+    pc = vmodl.query.PropertyCollector
+    walk = pc.TraversalSpec(name="vmnets", type=vim.VirtualMachine, path="network", skip=False)
+    objects = [pc.ObjectSpec(obj=vm, skip=False, selectSet=[walk])]
+    props = [pc.PropertySpec(type=vim.VirtualMachine, pathSet=FACT_PATHS + ["config.vAppConfig"]),
+             pc.PropertySpec(type=vim.Network, pathSet=["name"])]
+    values, networks = {}, set()
+    for obj, row in retrieve(session, objects, props):
+        if obj._moId == vm._moId:
+            values = row
+        else:
+            networks.add(row.get("name"))
+    if not values:
+        raise NotFound("VM %s does not exist" % vm._moId)
+    facts = facts_from(vm, values)
+    deployed = dict(exists=True, name=facts["name"], moid=facts["moid"], power_state=facts["power_state"],
+                    annotation=facts["annotation"], networks=sorted(n for n in networks if n),
+                    properties=vapp_properties(values.get("config.vAppConfig")))
+    return facts, deployed
+
+
+class Progress:
+    """Sends HttpNfcLeaseProgress at most every ``interval`` seconds of uploading (it renews the lease)."""
+
+    def __init__(self, lease, total, lease_timeout):
+        self.lease, self.total, self.sent = lease, max(total, 1), 0
+        self.interval = max(0.5, min(30.0, (lease_timeout or 300) / 4.0))
+        self.last = time.monotonic()
+        self.calls = 0
+
+    def add(self, n):
+        self.sent += n
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            self.calls += 1
+            self.lease.HttpNfcLeaseProgress(min(99, int(100 * self.sent / self.total)))
+
+
+def import_vm(session, waiter, source, spec_result, placement, name, timeout, annotation=None, on_cleanup=None):
+    """ImportVApp, upload every file the spec asks for, complete the lease; the VM ref.
+
+    Any failure after ImportVApp aborts the lease and removes the VM the import created
+    (``on_cleanup`` receives a text for anything that could not be cleaned up).
+    """
+    spec = spec_result.importSpec
+    if annotation is not None:
+        spec.configSpec.annotation = annotation
+    lease = placement.resource_pool.ImportVApp(spec, placement.folder, placement.host)
+    done = False
+    try:
+        values = waiter.watch(lease, ["state", "error"], lambda v: v.get("state") in ("ready", "error", "done"),
+                              timeout, "the import lease of VM '%s' to become ready" % name)
+        if values.get("state") == "error":
+            error = values.get("error")
+            raise TaskFailed("the import lease failed: %s" % (fault_text(error) if error else "no fault given"),
+                             fault_type=fault_name(error) if error else "HttpNfcLeaseError")
+        info = read_one(session, lease, ["info"], what="lease")["info"]
+        urls = dict((u.importKey, u) for u in info.deviceUrl or [])
+        items = dict((item.path, item) for item in spec_result.fileItem or [])
+        progress = Progress(lease, sum(item.size or 0 for item in items.values()), info.leaseTimeout)
+        context = ssl_context(session.params["validate_certs"], session.params.get("ca_path"))
+        for href, size, stream in source.files(sorted(items)):
+            item = items[href]
+            dev = urls.get(item.deviceId)
+            if dev is None:
+                raise TaskFailed("the lease has no device URL for %s (%s)" % (href, item.deviceId), fault_type="HttpNfcLeaseError")
+            url = dev.url.replace("*", session.params["hostname"])
+            upload(url, stream, size if size is not None else item.size, context, progress.add,
+                   timeout=session.params.get("connect_timeout") or 60)
+        lease.HttpNfcLeaseComplete()
+        done = True
+        return info.entity
+    finally:
+        if not done:
+            _cleanup(session, waiter, lease, placement.folder, name, timeout, on_cleanup or (lambda text: None))
+
+
+def _cleanup(session, waiter, lease, folder, name, timeout, report):
+    """Abort the lease and remove what the import created; problems are reported, never raised."""
+    expected = (vmodl.MethodFault, VSphereError, OSError)
+    try:
+        lease.HttpNfcLeaseAbort()
+    except expected as exc:  # the lease may already have failed or expired
+        report("aborting the import lease: %s" % describe(exc))
+    try:
+        vm = find_in_folder(session, folder, name)
+        if vm is None:
+            return
+        state = read_one(session, vm, ["runtime.powerState"], what="VM").get("runtime.powerState")
+        if state != "poweredOff":
+            waiter.task(vm.PowerOffVM_Task(), timeout, "power-off of the half-imported VM '%s'" % name)
+        waiter.task(vm.Destroy_Task(), timeout, "removal of the half-imported VM '%s'" % name)
+    except (vmodl.fault.ManagedObjectNotFound, NotFound):
+        return  # vCenter removed it with the lease
+    except expected as exc:
+        report("removing the half-imported VM '%s': %s" % (name, describe(exc)))
