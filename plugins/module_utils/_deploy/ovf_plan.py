@@ -39,37 +39,44 @@ def masked(values, desc):
     return dict((k, HIDDEN if k in secret else v) for k, v in values.items())
 
 
-def requested(params, values, option):
-    """The settings a deploy with these options gives the VM (``values``: checked property text)."""
+def requested(params, values, desc):
+    """The VM a deploy with these options gives (``values``: the checked property text).
+
+    ``properties`` holds every descriptor property (defaults, then the given values), as a
+    deployed VM reports them; ``asked`` names the settings the request itself gives, the
+    only ones compared with an existing VM.
+    """
+    props = dict((p["key"], p["default"]) for p in desc["properties"])
+    props.update(values)
     return {
         "name": params["name"],
         "power_state": "powered-on" if params.get("power_on") else "powered-off",
-        "properties": dict(values),
-        "networks": dict(params.get("networks") or {}),
-        "deployment_option": option,
-        "annotation": params.get("annotation"),
+        "annotation": params["annotation"] if params.get("annotation") is not None else desc.get("annotation"),
+        "properties": props,
+        "networks": sorted(set((params.get("networks") or {}).values())),
+        "asked": {"properties": sorted(values), "annotation": params.get("annotation") is not None},
     }
 
 
 def differences(deployed, wanted):
     """{setting: {"deployed": x, "requested": y}} for every requested setting the VM does not have.
 
-    Properties are compared key by key (only those requested); networks as the set of port
-    groups the VM is connected to (vSphere does not record which OVF network a NIC came
-    from); the annotation only when one is requested; the deployment option cannot be read
-    back from a VM and is not compared.
+    Only what the request gives is compared: the properties it sets, key by key; the port
+    groups it maps to (as a set: vSphere does not record which OVF network a NIC came
+    from); the annotation when one is given; power-on when asked for. The deployment option
+    cannot be read back from a VM and is not compared.
     """
     out = {}
+    asked = wanted.get("asked") or {}
     if deployed["power_state"] != wanted["power_state"] and wanted["power_state"] == "powered-on":
         out["power_state"] = {"deployed": deployed["power_state"], "requested": wanted["power_state"]}
     have = deployed.get("properties") or {}
-    for key in sorted(wanted["properties"]):
+    for key in asked.get("properties", []):
         if have.get(key) != wanted["properties"][key]:
             out["properties.%s" % key] = {"deployed": have.get(key), "requested": wanted["properties"][key]}
-    missing = sorted(set(wanted["networks"].values()) - set(deployed.get("networks") or []))
-    if missing:
-        out["networks"] = {"deployed": sorted(deployed.get("networks") or []), "requested": sorted(set(wanted["networks"].values()))}
-    if wanted.get("annotation") is not None and wanted["annotation"] != deployed.get("annotation"):
+    if set(wanted["networks"]) - set(deployed.get("networks") or []):
+        out["networks"] = {"deployed": sorted(deployed.get("networks") or []), "requested": wanted["networks"]}
+    if asked.get("annotation") and wanted["annotation"] != deployed.get("annotation"):
         out["annotation"] = {"deployed": deployed.get("annotation"), "requested": wanted["annotation"]}
     return out
 
@@ -93,6 +100,7 @@ def plan_present(deployed, wanted, replace=False):
     if wanted["power_state"] == "powered-on":
         steps.append(("power_on", "power on VM '%s'" % wanted["name"]))
     after = dict(wanted, exists=True)
+    after.pop("asked", None)
     return steps, after, differing
 
 

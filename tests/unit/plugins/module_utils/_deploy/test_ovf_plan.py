@@ -8,8 +8,9 @@ import pytest
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import ovf_plan
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 
-WANTED = {"name": "web", "power_state": "powered-on", "properties": {"port": "9443"},
-          "networks": {"frontend": "VM Network"}, "deployment_option": "large", "annotation": None}
+WANTED = {"name": "web", "power_state": "powered-on", "properties": {"port": "9443", "x": "0"},
+          "networks": ["VM Network"], "annotation": "from the descriptor",
+          "asked": {"properties": ["port"], "annotation": False}}
 SAME = {"exists": True, "name": "web", "moid": "vm-9", "power_state": "powered-on", "properties": {"port": "9443", "x": "1"},
         "networks": ["VM Network", "DC0_DVPG0"], "annotation": "whatever"}
 
@@ -35,6 +36,7 @@ def test_fresh_deploy_plans_import_and_power_on():
     steps, after, differing = ovf_plan.plan_present(None, WANTED)
     assert [a for a, _t in steps] == ["import", "power_on"]
     assert after["exists"] and after["power_state"] == "powered-on" and differing == {}
+    assert "asked" not in after
 
 
 def test_fresh_deploy_without_power_on():
@@ -60,7 +62,7 @@ def test_differences(change, key):
 
 def test_annotation_compared_only_when_requested():
     assert ovf_plan.differences(SAME, WANTED) == {}
-    assert list(ovf_plan.differences(SAME, dict(WANTED, annotation="new"))) == ["annotation"]
+    assert list(ovf_plan.differences(SAME, dict(WANTED, annotation="new", asked={"annotation": True}))) == ["annotation"]
 
 
 def test_powered_off_request_does_not_differ_from_a_running_vm():
@@ -87,3 +89,13 @@ def test_plan_absent(deployed, actions):
 def test_masked_hides_passwords():
     desc = {"properties": [{"key": "pw", "password": True}, {"key": "port", "password": False}]}
     assert ovf_plan.masked({"pw": "s3cret", "port": "1"}, desc) == {"pw": ovf_plan.HIDDEN, "port": "1"}
+
+
+def test_requested_predicts_every_property_and_the_descriptor_annotation():
+    desc = {"annotation": "from the descriptor",
+            "properties": [{"key": "port", "default": "8080"}, {"key": "mode", "default": "a"}]}
+    params = {"name": "web", "power_on": False, "annotation": None, "networks": {"a": "PG", "b": "PG"}}
+    wanted = ovf_plan.requested(params, {"port": "9443"}, desc)
+    assert wanted == {"name": "web", "power_state": "powered-off", "annotation": "from the descriptor",
+                      "properties": {"port": "9443", "mode": "a"}, "networks": ["PG"],
+                      "asked": {"properties": ["port"], "annotation": False}}
