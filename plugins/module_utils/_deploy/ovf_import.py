@@ -11,10 +11,11 @@ seconds (never per chunk); HttpNfcLeaseComplete 1.
 
 from __future__ import annotations
 
-import time
+import http.client
+import threading
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.common import FACT_PATHS, facts_from, find_in_folder
-from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import upload
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import UploadFailed, upload
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import (
     Ambiguous, InvalidInput, NotFound, TaskFailed, VSphereError, describe, fault_name, fault_text)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one, retrieve
@@ -95,21 +96,37 @@ def read_deployed(session, vm):
 
 
 class Progress:
-    """Sends HttpNfcLeaseProgress at most every ``interval`` seconds of uploading (it renews the lease)."""
+    """Renews the lease while files upload: HttpNfcLeaseProgress every ``interval`` seconds from a
+    background thread, so a send or a response that blocks for long cannot let the lease expire.
+    The upload loop only adds to a counter: no round trip per chunk.
+    """
 
     def __init__(self, lease, total, lease_timeout):
         self.lease, self.total, self.sent = lease, max(total, 1), 0
         self.interval = max(0.5, min(30.0, (lease_timeout or 300) / 4.0))
-        self.last = time.monotonic()
-        self.calls = 0
+        self.calls, self.error = 0, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lease-progress", daemon=True)
 
     def add(self, n):
         self.sent += n
-        now = time.monotonic()
-        if now - self.last >= self.interval:
-            self.last = now
-            self.calls += 1
-            self.lease.HttpNfcLeaseProgress(min(99, int(100 * self.sent / self.total)))
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            try:
+                self.lease.HttpNfcLeaseProgress(min(99, int(100 * self.sent / self.total)))
+                self.calls += 1
+            except (vmodl.MethodFault, OSError, http.client.HTTPException) as exc:
+                self.error = exc  # the lease failed or expired: the upload will fail and say why
+                return
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
 
 
 def import_vm(session, waiter, source, spec_result, placement, name, timeout, annotation=None, on_cleanup=None):
@@ -133,22 +150,34 @@ def import_vm(session, waiter, source, spec_result, placement, name, timeout, an
         info = read_one(session, lease, ["info"], what="lease")["info"]
         urls = dict((u.importKey, u) for u in info.deviceUrl or [])
         items = dict((item.path, item) for item in spec_result.fileItem or [])
-        progress = Progress(lease, sum(item.size or 0 for item in items.values()), info.leaseTimeout)
         context = ssl_context(session.params["validate_certs"], session.params.get("ca_path"))
-        for href, size, stream in source.files(sorted(items)):
-            item = items[href]
-            dev = urls.get(item.deviceId)
-            if dev is None:
-                raise TaskFailed("the lease has no device URL for %s (%s)" % (href, item.deviceId), fault_type="HttpNfcLeaseError")
-            url = dev.url.replace("*", session.params["hostname"])
-            upload(url, stream, size if size is not None else item.size, context, progress.add,
-                   timeout=session.params.get("connect_timeout") or 60)
+        with Progress(lease, sum(item.size or 0 for item in items.values()), info.leaseTimeout) as progress:
+            for href, size, stream in source.files(sorted(items)):
+                item = items[href]
+                dev = urls.get(item.deviceId)
+                if dev is None:
+                    raise TaskFailed("the lease has no device URL for %s (%s)" % (href, item.deviceId),
+                                     fault_type="HttpNfcLeaseError")
+                url = dev.url.replace("*", session.params["hostname"])
+                try:
+                    upload(url, stream, size if size is not None else item.size, context, progress.add,
+                           timeout=session.params.get("connect_timeout") or 60)
+                except UploadFailed as exc:
+                    raise UploadFailed("%s%s" % (exc.message, lease_reason(session, lease)))
         lease.HttpNfcLeaseComplete()
         done = True
         return info.entity
     finally:
         if not done:
             _cleanup(session, waiter, lease, placement.folder, name, timeout, on_cleanup or (lambda text: None))
+
+
+def lease_reason(session, lease):
+    """'; the lease is in error: <fault>' when the lease failed, else ''."""
+    values = read_one(session, lease, ["state", "error"], what="lease")
+    if values.get("state") == "error" and values.get("error") is not None:
+        return "; the import lease is in error: %s: %s" % (fault_name(values["error"]), fault_text(values["error"]))
+    return ""
 
 
 def _cleanup(session, waiter, lease, folder, name, timeout, report):
