@@ -50,6 +50,14 @@ VM_IDENTITY = {
 }
 
 
+def timeout(default):
+    """The ``timeout`` option (seconds a module waits at most), with the module's default.
+
+    Declared here once; VSphereModule.run() refuses a value that is not positive before any session.
+    """
+    return {"argument_spec": {"timeout": {"type": "int", "default": default}}}
+
+
 def merge(*groups):
     """Combine option groups into AnsibleModule keyword arguments.
 
@@ -75,3 +83,8 @@ def merge(*groups):
 def vm_identity(params):
     """The VM identity options out of a module's params, for the finder."""
     return {key: params.get(key) for key in VM_IDENTITY["argument_spec"]}
+
+
+def vm_label(params):
+    """How the options name the VM, for "find VM '<label>'" (its name, uuid or moid)."""
+    return params.get("name") or params.get("uuid") or params.get("moid")

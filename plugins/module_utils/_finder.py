@@ -16,8 +16,9 @@ SearchIndex call. VM by moid: none (the caller's first read proves it exists).
 
 from __future__ import annotations
 
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import vm_identity, vm_label
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read, retrieve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read, read_one, retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
 
 
@@ -116,7 +117,7 @@ def _narrow(session, inventory, matches, folder, datacenter):
     return located
 
 
-def _describe_scope(folder, datacenter):
+def scope_text(folder, datacenter):
     scope = []
     if folder:
         scope.append("folder '%s'" % folder)
@@ -192,5 +193,17 @@ def get_vm(session, **identity):
     if vm is None:
         what = identity.get("name") or identity.get("uuid")
         kind = "named" if identity.get("name") else "with uuid"
-        raise NotFound("no VM %s '%s'%s" % (kind, what, _describe_scope(identity.get("folder"), identity.get("datacenter"))))
+        raise NotFound("no VM %s '%s'%s" % (kind, what, scope_text(identity.get("folder"), identity.get("datacenter"))))
     return vm
+
+
+def open_vm(module, session, paths=None, reader=None):
+    """The opening of every VM module: find the VM the identity options name and read it.
+
+    Under ``doing("find VM '<name>'")``: get_vm(), then one read of ``paths`` (or
+    ``reader(session, vm_ref)`` for a module with its own bulk read). Returns ``(vm_ref, values)``.
+    """
+    with module.doing("find VM '%s'" % vm_label(module.params)):
+        vm_ref = get_vm(session, **vm_identity(module.params))
+        values = reader(session, vm_ref) if reader is not None else read_one(session, vm_ref, paths, what="VM")
+    return vm_ref, values

@@ -28,14 +28,19 @@ def wait_power(waiter, vm_ref, state, timeout, name):
                  timeout, "power state %s of VM '%s'" % (state, name))
 
 
+def require_tools(name, tools_running_status, consequence):
+    """Raise ToolsUnavailable unless VMware Tools runs: "VMware Tools is not running in VM ..., so <consequence>"."""
+    if tools_running_status != TOOLS_RUNNING:
+        raise InvalidInput("VMware Tools is not running in VM '%s' (status: %s), so %s"
+                           % (name, tools_running_status, consequence), fault_type="ToolsUnavailable")
+
+
 def check_guest_shutdown(name, power_state, tools_running_status, why):
     """Raise InvalidInput unless the guest of a running VM can be asked to shut down."""
     if power_state != "powered-on":
         raise InvalidInput("VM '%s' is %s, so its guest cannot shut down for %s; power it off or on first"
                            % (name, power_state, why), fault_type="InvalidPowerState")
-    if tools_running_status != TOOLS_RUNNING:
-        raise InvalidInput("VMware Tools is not running in VM '%s' (status: %s), so its guest cannot shut down for %s"
-                           % (name, tools_running_status, why), fault_type="ToolsUnavailable")
+    require_tools(name, tools_running_status, "its guest cannot shut down for %s" % why)
 
 
 def shutdown_guest(waiter, vm_ref, name, timeout):

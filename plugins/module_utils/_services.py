@@ -68,7 +68,7 @@ def get_service(api, name):
     return service_facts(name, info)
 
 
-def describe(service):
+def service_text(service):
     """``state=..., health=...`` for messages about a service that did not get where it should."""
     text = "state=%s, startup_type=%s, health=%s" % (service["state"], service["startup_type"], service["health"])
     if service["health_messages"]:

@@ -133,9 +133,11 @@ service:
 
 import time
 
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import timeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput, TaskFailed, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
-from ansible_collections.opensphere.vsphere.plugins.module_utils._services import TRANSITIONAL, describe, get_service, path
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
+from ansible_collections.opensphere.vsphere.plugins.module_utils._services import TRANSITIONAL, get_service, path, service_text
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import poll
 
 # state asked for -> the action that gets there from a settled state (None: already there)
@@ -146,15 +148,11 @@ ACTIONS = {
 }
 RESULT_STATE = {"start": "started", "restart": "started", "stop": "stopped"}
 CLIENT_TIMEOUTS = ("ReadTimeout", "Timeout")  # the call reached vCenter and is still running there
+DIFF_KEYS = ("state", "startup_type")
 
 
-def plan(service, state=None, startup_type=None):
-    """The steps that bring ``service`` (settled facts) to what was asked, in the order vCenter requires.
-
-    Returns a list of ``("update", startup_type)`` and ``("start"|"stop"|"restart", None)``;
-    raises InvalidInput, naming why, for what vCenter would refuse. Check mode and the real
-    run both go through here, so they cannot disagree.
-    """
+def _steps(service, state=None, startup_type=None):
+    """``[(op, arg)]`` in the order vCenter requires; raises InvalidInput, naming why, for what it would refuse."""
     name, current = service["name"], service["startup_type"]
     target_type = startup_type or current
     action = ACTIONS[state][service["state"]] if state else None
@@ -176,27 +174,41 @@ def plan(service, state=None, startup_type=None):
 def predict(service, steps):
     """The service as the steps would leave it (health unknown for a service that changes state)."""
     after = dict(service)
-    for op, arg in steps:
-        if op == "update":
-            after["startup_type"] = arg
+    for step in steps:
+        if step.action == "update":
+            after["startup_type"] = step.startup_type
         else:
-            after["state"] = RESULT_STATE[op]
+            after["state"] = RESULT_STATE[step.action]
             after["health"], after["health_messages"] = None, []
     return after
+
+
+def plan(before, params):
+    """The Plan that brings ``before`` (settled service facts) to what ``params`` ask. Pure."""
+    name, steps = before["name"], []
+    for op, arg in _steps(before, params.get("state"), params.get("startup_type")):
+        if op == "update":
+            steps.append(Step("update", "set the startup type of service '%s' to %s" % (name, arg), startup_type=arg))
+        else:
+            steps.append(Step(op, "%s service '%s'" % (op, name)))
+    warnings = []
+    if before["health"] == "degraded" and params.get("state") == "started" and not steps:
+        warnings.append("Service '%s' runs but is degraded: %s" % (name, service_text(before)))
+    return Plan(steps, predict(before, steps), warnings)
 
 
 def await_service(module, api, name, done, what, deadline):
     """Read the service until ``done(facts)``; WaitTimeout (with the last state and health) at the deadline."""
     try:
-        return poll(lambda: get_service(api, name), done, max(0, deadline - time.monotonic()), what, describe=describe)
+        return poll(lambda: get_service(api, name), done, max(0, deadline - time.monotonic()), what, describe=service_text)
     except WaitTimeout as exc:
-        module.result["service"] = exc.details["last"]
-        raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, module.params["timeout"], describe(exc.details["last"])),
+        module.context["service"] = exc.details["last"]
+        raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, module.params["timeout"], service_text(exc.details["last"])),
                           last=exc.details["last"])
 
 
 def settle(module, api, service, deadline):
-    """Wait out a start or stop that was already running when the task began."""
+    """Wait out a start or stop that was already running when the task began (part of the read)."""
     if service["state"] not in TRANSITIONAL:
         return service
     name = service["name"]
@@ -205,11 +217,18 @@ def settle(module, api, service, deadline):
                              "a settled state of service '%s'" % name, deadline)
 
 
-def run_action(module, api, service, op, deadline):
-    """Call start/stop/restart (synchronous on vCenter) and read the service until it is there."""
-    name, want = service["name"], RESULT_STATE[op]
-    api_path, rest_path = path(name, op)
-    with module.doing("%s service '%s'" % (op, name)):
+def handlers(module, api, deadline):
+    """update: PATCH the startup type; start/stop/restart: the call (synchronous on vCenter), then read
+    the service until it is there (the report shows that read, with its health)."""
+    def update(step):
+        name = module.context["service"]["name"]
+        api.request("PATCH", path(name)[0], body={"startup_type": step.startup_type.upper()},
+                    rest_body={"spec": {"startup_type": step.startup_type.upper()}})
+        module.context["service"] = dict(module.context["service"], startup_type=step.startup_type)
+
+    def act(step):
+        name, op, want = module.context["service"]["name"], step.action, RESULT_STATE[step.action]
+        api_path, rest_path = path(name, op)
         try:
             # the call returns once the service got there: allow it the whole timeout, not the connect timeout
             api.request("POST", api_path, rest=rest_path, timeout=max(1, deadline - time.monotonic()))
@@ -219,13 +238,13 @@ def run_action(module, api, service, op, deadline):
         except ConnectionFailed as exc:
             if exc.fault_type not in CLIENT_TIMEOUTS:
                 raise
-    with module.doing("wait for service '%s' to be %s" % (name, want)):
-        after = await_service(module, api, name, lambda s: s["state"] == want, "state %s of service '%s'" % (want, name), deadline)
-    if want == "started" and after["health"] == "degraded":
-        module.result["service"] = after
-        with module.doing("%s service '%s'" % (op, name)):
-            raise TaskFailed("the service started but is degraded (%s)" % describe(after), fault_type="Degraded")
-    return after
+        with module.doing("wait for service '%s' to be %s" % (name, want)):
+            after = await_service(module, api, name, lambda s: s["state"] == want, "state %s of service '%s'" % (want, name), deadline)
+        module.context["service"] = after
+        if want == "started" and after["health"] == "degraded":
+            raise TaskFailed("the service started but is degraded (%s)" % service_text(after), fault_type="Degraded")
+
+    return {"update": update, "start": act, "stop": act, "restart": act}
 
 
 def main_flow(module):
@@ -234,37 +253,25 @@ def main_flow(module):
     with module.rest() as api:
         with module.doing("find service '%s'" % p["name"]):
             service = get_service(api, p["name"])
-        module.result["service"] = service
-        service = settle(module, api, service, deadline)
-        module.result["service"] = service
+        module.context["service"] = service
+        before = settle(module, api, service, deadline)
+        module.context["service"] = before
         with module.doing("plan the changes to service '%s'" % p["name"]):
-            steps = plan(service, p["state"], p["startup_type"])
-        after = predict(service, steps)
-        if steps and not module.check_mode:
-            after = service
-            for op, arg in steps:
-                if op == "update":
-                    with module.doing("set the startup type of service '%s' to %s" % (service["name"], arg)):
-                        api.request("PATCH", path(service["name"])[0], body={"startup_type": arg.upper()},
-                                    rest_body={"spec": {"startup_type": arg.upper()}})
-                    after = dict(after, startup_type=arg)
-                else:
-                    after = run_action(module, api, service, op, deadline)  # read back: state and health
-                module.result["service"] = after
-        if service["health"] == "degraded" and p["state"] == "started" and not steps:
-            module.warn("Service '%s' runs but is degraded: %s" % (service["name"], describe(service)))
-        module.result["service"] = after
-    keys = ("state", "startup_type")
-    module.exit_with_diff({k: service[k] for k in keys}, {k: after[k] for k in keys}, changed=bool(steps))
+            the_plan = plan(before, p)
+        module.execute(the_plan, handlers(module, api, deadline))
+        if module.check_mode or not the_plan.changed:
+            module.context["service"] = the_plan.after
+    after = module.context["service"]
+    module.exit_plan(the_plan, {k: before[k] for k in DIFF_KEYS}, {k: after[k] for k in DIFF_KEYS})
 
 
 def main():
     module = VSphereModule(
+        timeout(300),
         {"argument_spec": {
             "name": {"type": "str", "required": True, "aliases": ["service"]},
             "state": {"type": "str", "choices": list(ACTIONS)},
             "startup_type": {"type": "str", "choices": ["automatic", "manual", "disabled"]},
-            "timeout": {"type": "int", "default": 300},
         },
             "required_one_of": [["state", "startup_type"]]},
         transport="rest",

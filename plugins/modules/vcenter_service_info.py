@@ -114,7 +114,7 @@ def main_flow(module):
             services = list_services(api)
         with module.doing("select the services %s" % ", ".join(module.params["names"] or [])):
             selected = select(services, module.params["names"])
-    module.exit_json(changed=False, services=selected)
+    module.exit_read(services=selected)
 
 
 def main():

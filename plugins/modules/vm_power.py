@@ -137,30 +137,29 @@ forced_power_off:
   type: bool
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, vm_identity
+from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
-from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
+from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, wait_power
-from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, require_tools, wait_power
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
 READ_PATHS = ["name", "config.uuid", "config.instanceUuid", "config.template", "runtime.powerState",
               "guest.toolsRunningStatus", "guest.ipAddress"]
 
-# action -> (what it is called in messages, power state it leads to)
+# action -> (verb, the power state it leads to, the VirtualMachine method that starts it)
 ACTIONS = {
-    "power_on": ("power on", "powered-on"),
-    "power_off": ("power off", "powered-off"),
-    "suspend": ("suspend", "suspended"),
-    "reset": ("reset", "powered-on"),
-    "shutdown_guest": ("shut down the guest of", "powered-off"),
-    "reboot_guest": ("reboot the guest of", "powered-on"),
-    "standby_guest": ("put in standby the guest of", "suspended"),
+    "power_on": ("power on", "powered-on", "PowerOnVM_Task"),
+    "power_off": ("power off", "powered-off", "PowerOffVM_Task"),
+    "suspend": ("suspend", "suspended", "SuspendVM_Task"),
+    "reset": ("reset", "powered-on", "ResetVM_Task"),
+    "shutdown_guest": ("shut down the guest of", "powered-off", "ShutdownGuest"),
+    "reboot_guest": ("reboot the guest of", "powered-on", "RebootGuest"),
+    "standby_guest": ("put in standby the guest of", "suspended", "StandbyGuest"),
 }
-# state -> (action from powered-on, from powered-off, from suspended); None = already there,
-# a string starting with "!" = refused, with the reason
-PLAN = {
+# state asked for -> the action from (powered-on, powered-off, suspended); "!..." is why it is refused
+TRANSITIONS = {
     "powered-on": ("", "power_on", "power_on"),
     "powered-off": ("power_off", "", "power_off"),
     "suspended": ("suspend", "!a powered-off VM cannot be suspended; power it on first", ""),
@@ -190,16 +189,12 @@ def vm_facts(moid, values):
     }
 
 
-def plan(vm, state, fallback_to_power_off=False):
-    """The action that brings ``vm`` (vm_facts) to ``state``: ``(action or None, forced)``.
-
-    Raises InvalidInput, naming why, for a request vSphere would refuse; check mode and the
-    real run both go through here, so they cannot disagree.
-    """
+def _action(vm, state, fallback_to_power_off):
+    """``(action or None, forced)``; raises InvalidInput, naming why, for what vSphere would refuse."""
     current = vm["power_state"]
     if vm["template"] and state not in ("powered-off", "shutdown-guest"):
         raise InvalidInput("VM '%s' is a template; a template cannot be powered on" % vm["name"], fault_type="InvalidState")
-    action = PLAN[state][("powered-on", "powered-off", "suspended").index(current)]
+    action = TRANSITIONS[state][("powered-on", "powered-off", "suspended").index(current)]
     if action.startswith("!"):
         if state == "shutdown-guest" and fallback_to_power_off:
             return "power_off", True
@@ -207,83 +202,92 @@ def plan(vm, state, fallback_to_power_off=False):
     if action in GUEST_ACTIONS and vm["tools_running_status"] != TOOLS_RUNNING:
         if action == "shutdown_guest" and fallback_to_power_off:
             return "power_off", True
-        raise InvalidInput(
-            "VMware Tools is not running in VM '%s' (status: %s), so the guest cannot be asked to act; "
-            "install or start VMware Tools%s" % (vm["name"], vm["tools_running_status"],
-                                                 ", or set fallback_to_power_off" if action == "shutdown_guest" else ""),
-            fault_type="ToolsUnavailable")
+        hint = ", or set fallback_to_power_off" if action == "shutdown_guest" else ""
+        require_tools(vm["name"], vm["tools_running_status"],
+                      "the guest cannot be asked to act; install or start VMware Tools" + hint)
     return action or None, False
 
 
-def apply(module, session, vm_ref, vm, action):
-    """Carry out ``action``; returns True when a guest shutdown had to fall back to power-off."""
-    p, waiter, name = module.params, Waiter(session), vm["name"]
-    start = {
-        "power_on": vm_ref.PowerOnVM_Task, "power_off": vm_ref.PowerOffVM_Task, "suspend": vm_ref.SuspendVM_Task,
-        "reset": vm_ref.ResetVM_Task, "shutdown_guest": vm_ref.ShutdownGuest, "reboot_guest": vm_ref.RebootGuest,
-        "standby_guest": vm_ref.StandbyGuest,
-    }[action]
-    with module.doing("%s VM '%s'" % (ACTIONS[action][0], name)):
-        task = start()
-        if action not in GUEST_ACTIONS:
-            waiter.task(task, p["timeout"], "%s of VM '%s'" % (ACTIONS[action][0], name))
-        elif action != "reboot_guest":
+def plan(before, params):
+    """The Plan that brings ``before`` (vm_facts) to ``params['state']``: at most one power step.
+
+    Pure; check mode and the real run both report it, so they cannot disagree. A guest shutdown
+    that cannot happen becomes a hard power-off (step arg ``forced``) with fallback_to_power_off.
+    """
+    action, forced = _action(before, params["state"], params["fallback_to_power_off"])
+    after = dict(before)
+    steps, warnings = [], []
+    if action:
+        after["power_state"] = ACTIONS[action][1]
+        if after["power_state"] != "powered-on":
+            after["ip_address"] = None
+        steps.append(Step(action, "%s VM '%s'" % (ACTIONS[action][0], before["name"]), forced=forced))
+    if forced:
+        warnings.append("VM '%s' cannot shut down its guest (%s, VMware Tools: %s); powering it off instead."
+                        % (before["name"], before["power_state"], before["tools_running_status"]))
+    return Plan(steps, after, warnings)
+
+
+def handlers(module, session, vm_ref, name):
+    """The power step: start it, wait for the task (or for the power state a guest operation leads to).
+
+    Returns True when a guest shutdown timed out and fallback_to_power_off powered the VM off.
+    """
+    p, waiter = module.params, Waiter(session)
+
+    def run(step):
+        verb, leads_to, method = ACTIONS[step.action]
+        task = getattr(vm_ref, method)()
+        if step.action not in GUEST_ACTIONS:
+            waiter.task(task, p["timeout"], "%s of VM '%s'" % (verb, name))
+        elif step.action != "reboot_guest":
             try:
-                wait_power(waiter, vm_ref, ACTIONS[action][1], p["timeout"], name)
+                wait_power(waiter, vm_ref, leads_to, p["timeout"], name)
             except WaitTimeout:
-                if not (action == "shutdown_guest" and p["fallback_to_power_off"]):
+                if not (step.action == "shutdown_guest" and p["fallback_to_power_off"]):
                     raise
                 module.warn("The guest of VM '%s' did not shut down within %s s; powering it off." % (name, p["timeout"]))
                 with module.doing("power off VM '%s' after the guest shutdown timed out" % name):
                     waiter.task(vm_ref.PowerOffVM_Task(), p["timeout"], "power off of VM '%s'" % name)
                 return True
-    return False
+        return False
+
+    return dict.fromkeys(ACTIONS, run)
 
 
-def wait_for_ip(module, session, vm_ref, vm):
-    with module.doing("wait for an IP address of VM '%s'" % vm["name"]):
-        values = Waiter(session).watch(vm_ref, ["guest.ipAddress"], lambda v: bool(v.get("guest.ipAddress")),
-                                       module.params["timeout"], "an IP address of VM '%s'" % vm["name"])
+def wait_for_ip(module, session, vm_ref, name):
+    with module.doing("wait for an IP address of VM '%s'" % name):
+        values = Waiter(session).wait_for(vm_ref, "ip_address", module.params["timeout"], "VM '%s'" % name)
     return values["guest.ipAddress"]
 
 
 def main_flow(module):
     p = module.params
-    ident = p["name"] or p["uuid"] or p["moid"]
     with module.soap() as session:
-        with module.doing("find VM '%s'" % ident):
-            vm_ref = get_vm(session, **vm_identity(p))
-            vm = vm_facts(vm_ref._moId, read_one(session, vm_ref, READ_PATHS, what="VM"))
-        module.result["vm"] = vm
-        with module.doing("%s VM '%s'" % (STATE_VERBS[p["state"]], vm["name"])):
-            action, forced = plan(vm, p["state"], p["fallback_to_power_off"])
-        after = dict(vm)
-        if action:
-            after["power_state"] = ACTIONS[action][1]
-            if after["power_state"] != "powered-on":
-                after["ip_address"] = None
+        vm_ref, values = open_vm(module, session, READ_PATHS)
+        before = vm_facts(vm_ref._moId, values)
+        module.context["vm"] = before
+        with module.doing("%s VM '%s'" % (STATE_VERBS[p["state"]], before["name"])):
+            the_plan = plan(before, p)
+        forced = any(step.forced for step in the_plan.steps)
         if p["state"] == "shutdown-guest":
-            module.result["forced_power_off"] = forced
-            if forced:
-                module.warn("VM '%s' cannot shut down its guest (%s, VMware Tools: %s); powering it off instead."
-                            % (vm["name"], vm["power_state"], vm["tools_running_status"]))
-        if action and not module.check_mode:
-            fell_back = apply(module, session, vm_ref, vm, action)
-            if fell_back:
-                module.result["forced_power_off"] = True
+            module.context["forced_power_off"] = forced
+        fell_back = module.execute(the_plan, handlers(module, session, vm_ref, before["name"]))
+        if any(fell_back):
+            module.context["forced_power_off"] = True
+        after = dict(the_plan.after)
         if p["wait_for_ip"] and after["power_state"] == "powered-on" and not module.check_mode and not after["ip_address"]:
-            after["ip_address"] = wait_for_ip(module, session, vm_ref, vm)
-        module.result["vm"] = after
-    module.exit_with_diff({"power_state": vm["power_state"]}, {"power_state": after["power_state"]},
-                          changed=action is not None)
+            after["ip_address"] = wait_for_ip(module, session, vm_ref, before["name"])  # the report re-reads
+        module.context["vm"] = after
+    module.exit_plan(the_plan, {"power_state": before["power_state"]}, {"power_state": after["power_state"]})
 
 
 def main():
     module = VSphereModule(
         VM_IDENTITY,
+        timeout(300),
         {"argument_spec": {
-            "state": {"type": "str", "required": True, "choices": list(PLAN)},
-            "timeout": {"type": "int", "default": 300},
+            "state": {"type": "str", "required": True, "choices": list(TRANSITIONS)},
             "fallback_to_power_off": {"type": "bool", "default": False},
             "wait_for_ip": {"type": "bool", "default": False},
         }},

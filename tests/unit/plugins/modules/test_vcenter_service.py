@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._services import list_services, service_facts
 from ansible_collections.opensphere.vsphere.plugins.modules import vcenter_service, vcenter_service_info
 
@@ -49,18 +50,25 @@ PLAN_TABLE = [
 ]
 
 
+def steps(before, want_state, want_type):
+    """The plan's steps as ``(action, startup type or None)``."""
+    plan = vcenter_service.plan(before, {"state": want_state, "startup_type": want_type})
+    assert plan.changed == bool(plan.steps) and plan.after == vcenter_service.predict(before, plan.steps)
+    return [(step.action, step.get("startup_type")) for step in plan.steps]
+
+
 @pytest.mark.parametrize("state, startup, want_state, want_type, expected", PLAN_TABLE)
 def test_plan(state, startup, want_state, want_type, expected):
     if isinstance(expected, str):
         with pytest.raises(InvalidInput) as err:
-            vcenter_service.plan(facts(state, startup), want_state, want_type)
+            steps(facts(state, startup), want_state, want_type)
         assert err.value.fault_type == expected[1:]
         return
-    assert vcenter_service.plan(facts(state, startup), want_state, want_type) == expected
+    assert steps(facts(state, startup), want_state, want_type) == expected
 
 
 def test_predict_follows_the_steps():
-    after = vcenter_service.predict(facts(STARTED, AUTO), [("stop", None), (U, DISABLED)])
+    after = vcenter_service.predict(facts(STARTED, AUTO), [Step("stop", "stop"), Step(U, "update", startup_type=DISABLED)])
     assert (after["state"], after["startup_type"], after["health"]) == (STOPPED, DISABLED, None)
 
 

@@ -4,13 +4,10 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
-from ansible_collections.opensphere.vsphere.plugins.module_utils import _module
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.modules import vm_power
 
 ON, OFF, SUSP = "powered-on", "powered-off", "suspended"
@@ -52,73 +49,46 @@ PLAN_TABLE = [
 ]
 
 
+def decide(before, state, fallback=False):
+    """``(action or None, forced)`` of the module's plan for ``state``."""
+    plan = vm_power.plan(before, {"state": state, "fallback_to_power_off": fallback})
+    assert len(plan.steps) <= 1 and plan.changed == bool(plan.steps)
+    return (plan.steps[0].action, plan.steps[0].forced) if plan.steps else (None, False)
+
+
 @pytest.mark.parametrize("state, power, tools, fallback, expected", PLAN_TABLE)
 def test_plan(state, power, tools, fallback, expected):
     if isinstance(expected, str) and expected.startswith("!"):
         with pytest.raises(InvalidInput) as err:
-            vm_power.plan(facts(power, tools), state, fallback)
+            decide(facts(power, tools), state, fallback)
         assert err.value.fault_type == expected[1:]
         return
     action, forced = expected if isinstance(expected, tuple) else (expected, False)
-    assert vm_power.plan(facts(power, tools), state, fallback) == (action, forced)
+    assert decide(facts(power, tools), state, fallback) == (action, forced)
 
 
 @pytest.mark.parametrize("state", ["powered-on", "suspended", "restarted", "reboot-guest", "standby-guest"])
 def test_a_template_cannot_be_powered(state):
     with pytest.raises(InvalidInput, match="is a template"):
-        vm_power.plan(facts(OFF, template=True), state)
+        decide(facts(OFF, template=True), state)
 
 
 @pytest.mark.parametrize("state", ["powered-off", "shutdown-guest"])
 def test_a_template_is_already_off(state):
-    assert vm_power.plan(facts(OFF, template=True), state) == (None, False)
-
-
-class FakeVM:
-    """A VirtualMachine stand-in recording every call that would change it."""
-
-    def __init__(self):
-        self._moId = "vm-1"
-        self.calls = []
-
-    def __getattr__(self, method):
-        if method.startswith(("Power", "Suspend", "Reset", "Shutdown", "Reboot", "Standby")):
-            return lambda: self.calls.append(method) or "task-1"
-        raise AttributeError(method)
-
-
-class FakeWaiter:
-    timeout_watch = False
-
-    def __init__(self, session):
-        pass
-
-    def task(self, task, timeout, what, on_progress=None):
-        return None
-
-    def watch(self, obj, paths, done, timeout, what, on_change=None):
-        if FakeWaiter.timeout_watch and paths == ["runtime.powerState"]:
-            raise WaitTimeout("%s not reached" % what, last={"runtime.powerState": "poweredOn"})
-        return {"guest.ipAddress": "192.0.2.7", "runtime.powerState": "x"}
+    assert decide(facts(OFF, template=True), state) == (None, False)
 
 
 VIM = {ON: "poweredOn", OFF: "poweredOff", SUSP: "suspended"}
 
 
-def run(monkeypatch, capsys, args, power=ON, tools=RUNNING, check=False):
-    vm = FakeVM()
-    values = {"name": "vm1", "config.uuid": "u", "config.instanceUuid": "i", "config.template": False,
-              "runtime.powerState": VIM[power], "guest.toolsRunningStatus": tools}
-
-    @contextlib.contextmanager
-    def fake_soap(self):
-        yield object()
-
-    monkeypatch.setattr(_module.VSphereModule, "soap", fake_soap)
-    monkeypatch.setattr(vm_power, "get_vm", lambda session, **ident: vm)
-    monkeypatch.setattr(vm_power, "read_one", lambda session, obj, paths, what: dict(values))
-    monkeypatch.setattr(vm_power, "Waiter", FakeWaiter)
-    return run_main(vm_power, capsys, dict({"name": "vm1"}, **args), check), vm.calls
+@pytest.fixture
+def run(monkeypatch, capsys, fake_vm, fake_waiter):
+    def run_(args, power=ON, tools=RUNNING, check=False):
+        vm = fake_vm({"name": "vm1", "config.uuid": "u", "config.instanceUuid": "i", "config.template": False,
+                      "runtime.powerState": VIM[power], "guest.toolsRunningStatus": tools})
+        monkeypatch.setattr(vm_power, "Waiter", fake_waiter)
+        return run_main(vm_power, capsys, dict({"name": "vm1"}, **args), check), vm.methods
+    return run_
 
 
 CASES = [
@@ -138,9 +108,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("args, power, tools", CASES)
-def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys, args, power, tools):
-    checked, check_calls = run(monkeypatch, capsys, args, power, tools, check=True)
-    real, real_calls = run(monkeypatch, capsys, args, power, tools, check=False)
+def test_check_mode_predicts_the_real_run_and_calls_nothing(run, args, power, tools):
+    checked, check_calls = run(args, power, tools, check=True)
+    real, real_calls = run(args, power, tools, check=False)
     assert check_calls == []
     assert checked.get("failed", False) == real.get("failed", False)
     assert checked.get("changed") == real.get("changed")
@@ -152,32 +122,29 @@ def test_check_mode_predicts_the_real_run_and_calls_nothing(monkeypatch, capsys,
         assert bool(real_calls) == real["changed"]
 
 
-def test_failure_message_names_action_and_fault(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"state": "reboot-guest"}, OFF)
+def test_failure_message_names_action_and_fault(run):
+    out, calls = run({"state": "reboot-guest"}, OFF)
     assert out["failed"] and calls == []
     assert out["msg"].startswith("Failed to reboot the guest of VM 'vm1': InvalidPowerState: VM 'vm1' is powered-off")
     assert out["vm"]["moid"] == "vm-1"
 
 
-def test_guest_shutdown_timeout_falls_back_only_when_asked(monkeypatch, capsys):
-    FakeWaiter.timeout_watch = True
-    try:
-        out, calls = run(monkeypatch, capsys, {"state": "shutdown-guest", "timeout": 5}, ON)
-        assert out["failed"] and calls == ["ShutdownGuest"]
-        assert "Timeout: power state powered-off of VM 'vm1' not reached" in out["msg"]
-        out, calls = run(monkeypatch, capsys, {"state": "shutdown-guest", "timeout": 5, "fallback_to_power_off": True}, ON)
-        assert out["changed"] and out["forced_power_off"] is True
-        assert calls == ["ShutdownGuest", "PowerOffVM_Task"]
-    finally:
-        FakeWaiter.timeout_watch = False
+def test_guest_shutdown_timeout_falls_back_only_when_asked(run, fake_waiter):
+    fake_waiter.timeout_paths = [["runtime.powerState"]]
+    out, calls = run({"state": "shutdown-guest", "timeout": 5}, ON)
+    assert out["failed"] and calls == ["ShutdownGuest"]
+    assert "Timeout: power state powered-off of VM 'vm1' not reached" in out["msg"]
+    out, calls = run({"state": "shutdown-guest", "timeout": 5, "fallback_to_power_off": True}, ON)
+    assert out["changed"] and out["forced_power_off"] is True
+    assert calls == ["ShutdownGuest", "PowerOffVM_Task"]
 
 
-def test_wait_for_ip_reports_the_address(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"state": "powered-on", "wait_for_ip": True}, OFF)
+def test_wait_for_ip_reports_the_address(run):
+    out, calls = run({"state": "powered-on", "wait_for_ip": True}, OFF)
     assert calls == ["PowerOnVM_Task"] and out["vm"]["ip_address"] == "192.0.2.7"
 
 
-def test_timeout_must_be_positive(monkeypatch, capsys):
-    out, calls = run(monkeypatch, capsys, {"state": "powered-on", "timeout": 0}, OFF)
+def test_timeout_must_be_positive(run):
+    out, calls = run({"state": "powered-on", "timeout": 0}, OFF)
     assert out["failed"] and calls == []
     assert out["msg"] == "Failed to check the options: InvalidInput: timeout must be a positive number of seconds, not 0"
