@@ -255,89 +255,88 @@ def read_package(params):
 
 def main_flow(module):
     p = module.params
-    ovf_plan.check_options(p)
     source = desc = values = None
     if p["state"] == "present":
         with module.doing("read the OVF package %s" % (p["url"] or p["ovf"])):
             source, desc, values = read_package(p)
     try:
         with module.soap() as si:
-            deploy(module, si, source, desc, values)
+            with module.doing("resolve the placement"):
+                where = resolve(si, datacenter=p["datacenter"], folder=p["folder"], cluster=p["cluster"], host=p["host"],
+                                resource_pool=p["resource_pool"], datastore=p["datastore"])
+            with module.doing("look for VM '%s' in folder %s" % (p["name"], where.names.get("folder"))):
+                vm = common.find_in_folder(si, where.folder, p["name"])
+                facts, deployed = read_deployed(si, vm) if vm is not None else (common.absent_facts(p["name"]), None)
+            module.context["vm"] = facts
+            if p["state"] == "absent":
+                remove(module, si, vm, deployed)
+            else:
+                deploy(module, si, where, vm, deployed, source, desc, values)
     finally:
         if source is not None:
             source.close()
 
 
-def deploy(module, si, source, desc, values):
-    p, name = module.params, module.params["name"]
-    waiter = Waiter(si)
-    with module.doing("resolve the placement"):
-        where = resolve(si, datacenter=p["datacenter"], folder=p["folder"], cluster=p["cluster"], host=p["host"],
-                        resource_pool=p["resource_pool"], datastore=p["datastore"])
-    with module.doing("look for VM '%s' in the target folder" % name):
-        vm = common.find_in_folder(si, where.folder, name)
-        facts, deployed = read_deployed(si, vm) if vm is not None else (common.absent_facts(name), None)
-    module.result["vm"] = facts
+def remove(module, si, vm, deployed):
+    p, waiter = module.params, Waiter(si)
+    plan = ovf_plan.plan_absent(deployed, p["name"])
+    module.execute(plan, {"power_off": lambda step: common.power_off(waiter, vm, p["name"], p["timeout"]),
+                          "destroy": lambda step: common.destroy(waiter, vm, p["name"], p["timeout"])})
+    if plan.changed:
+        module.context["vm"] = common.absent_facts(p["name"])
+    module.exit_plan(plan, diff_view(deployed, None), diff_view(plan.after, None))
 
-    if p["state"] == "absent":
-        steps, after = ovf_plan.plan_absent(deployed, name)
-        handlers = {"power_off": lambda: common.power_off(waiter, vm, name, p["timeout"]),
-                    "destroy": lambda: common.destroy(waiter, vm, name, p["timeout"])}
-        run_steps(module, steps, handlers)
-        report(module, steps, deployed, after, None, vm=common.absent_facts(name) if steps or vm is None else facts)
-        return
 
+def validate(module, si, where, source, desc, values, option):
+    """vCenter's import spec for the request (also in check mode: CreateImportSpec changes nothing)."""
+    p = module.params
+    with module.doing("have vCenter validate the import spec"):
+        nets = resolve_networks(si, where.datacenter, p["networks"].values())
+        spec, warnings = create_spec(si, source.descriptor, where, p["name"], values, nets, p["networks"], option,
+                                     p["disk_provisioning"])
+        if warnings and p["fail_on_spec_warnings"]:
+            raise InvalidInput("vCenter warns about the import spec and fail_on_spec_warnings is set: %s"
+                               % "; ".join(warnings), fault_type="OvfSpecWarning")
+    return spec, warnings
+
+
+def deploy(module, si, where, vm, deployed, source, desc, values):
+    p, name, waiter = module.params, module.params["name"], Waiter(si)
     option = p["deployment_option"] or ovf_descriptor.default_option(desc)
     wanted = ovf_plan.requested(p, values, desc)
-    steps, after, differing = ovf_plan.plan_present(deployed, wanted, p["replace"])
+    plan, differing = ovf_plan.plan_present(deployed, wanted, p["replace"])
     result = {"deployed": {"source": p["url"] or p["ovf"], "deployment_option": option,
                            "properties": ovf_plan.masked(values, desc), "networks": p["networks"],
                            "disk_provisioning": p["disk_provisioning"]}}
     if deployed is not None:
         result["differences"] = mask_differences(differing, desc)
     spec = None
-    if any(action == "import" for action, _text in steps):
-        with module.doing("have vCenter validate the import spec"):
-            nets = resolve_networks(si, where.datacenter, p["networks"].values())
-            spec, warnings = create_spec(si, source.descriptor, where, name, values, nets, p["networks"], option,
-                                         p["disk_provisioning"])
+    if "import" in plan.actions:
+        spec, warnings = validate(module, si, where, source, desc, values, option)
         result["spec_warnings"] = warnings
-        for text in warnings:
-            module.warn("import spec: %s" % text)
-        if warnings and p["fail_on_spec_warnings"]:
-            with module.doing("have vCenter validate the import spec"):
-                raise InvalidInput("vCenter warns about the import spec and fail_on_spec_warnings is set: %s"
-                                   % "; ".join(warnings), fault_type="OvfSpecWarning")
+        plan.warnings.extend("import spec: %s" % text for text in warnings)
+    made = {"vm": vm}
 
-    state = {"vm": vm}
+    def do_remove(step):
+        common.remove_vm(waiter, made["vm"], module.context["vm"], p["timeout"])
 
-    def remove():
-        common.remove_vm(waiter, state["vm"], facts, p["timeout"])
+    def do_import(step):
+        made["vm"] = import_vm(si, waiter, source, spec, where, name, p["timeout"], annotation=p["annotation"],
+                               on_cleanup=lambda text: module.warn("cleanup after the failed import: %s" % text))
+        module.context["vm"] = common.vm_facts(si, made["vm"])[0]
 
-    def do_import():
-        state["vm"] = import_vm(si, waiter, source, spec, where, name, p["timeout"], annotation=p["annotation"],
-                                on_cleanup=lambda text: module.warn("cleanup after the failed import: %s" % text))
-        module.result["vm"] = common.vm_facts(si, state["vm"])[0]
-
-    def start():
-        power_on(waiter, state["vm"], name, p["timeout"])
+    def do_power_on(step):
+        power_on(waiter, made["vm"], name, p["timeout"])
         if p["wait_for_ip"]:
-            common.wait_for_ip(waiter, state["vm"], name, p["timeout"])
+            common.wait_for_ip(waiter, made["vm"], name, p["timeout"])
 
-    run_steps(module, steps, {"remove": remove, "import": do_import, "power_on": start})
-    if steps and not module.check_mode:
-        facts = common.vm_facts(si, state["vm"])[0]
-    elif steps:
-        facts = dict(common.absent_facts(name), power_state=after["power_state"], annotation=after["annotation"], template=False)
-    report(module, steps, deployed, after, desc, vm=facts, **result)
-
-
-def run_steps(module, steps, handlers):
-    if module.check_mode:
-        return
-    for action, text in steps:
-        with module.doing(text):
-            handlers[action]()
+    module.execute(plan, {"remove": do_remove, "import": do_import, "power_on": do_power_on})
+    if plan.changed and not module.check_mode:
+        module.context["vm"] = common.vm_facts(si, made["vm"])[0]
+    elif plan.changed:
+        module.context["vm"] = dict(common.absent_facts(name), power_state=plan.after["power_state"],
+                                    annotation=plan.after["annotation"], template=False)
+    module.exit_plan(plan, diff_view(deployed, desc), diff_view(plan.after, desc), **result)
 
 
 def mask_differences(differing, desc):
@@ -347,7 +346,8 @@ def mask_differences(differing, desc):
 
 
 def diff_view(settings, desc):
-    if settings is None:
+    """The before/after of ``--diff``: existence and the compared settings, passwords hidden."""
+    if settings is None or not settings.get("exists"):
         return {"exists": False}
     view = dict(settings)
     view.pop("moid", None)
@@ -356,13 +356,9 @@ def diff_view(settings, desc):
     return view
 
 
-def report(module, steps, before, after, desc, **result):
-    module.exit_with_diff(diff_view(before, desc), diff_view(after, desc), changed=bool(steps), **result)
-
-
 def main():
     module = VSphereModule(ARGS)
-    module.run(main_flow)
+    module.run(main_flow, check=ovf_plan.check_options)
 
 
 if __name__ == "__main__":

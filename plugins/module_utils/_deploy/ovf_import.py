@@ -17,7 +17,7 @@ import threading
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.common import FACT_PATHS, facts_from, find_in_folder
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import UploadFailed, upload
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import (
-    Ambiguous, InvalidInput, NotFound, TaskFailed, VSphereError, describe, fault_name, fault_text)
+    Ambiguous, InvalidInput, NotFound, TaskFailed, VSphereError, error_text, fault_name, fault_text)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one, retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import ssl_context
@@ -186,7 +186,7 @@ def _cleanup(session, waiter, lease, folder, name, timeout, report):
     try:
         lease.HttpNfcLeaseAbort()
     except expected as exc:  # the lease may already have failed or expired
-        report("aborting the import lease: %s" % describe(exc))
+        report("aborting the import lease: %s" % error_text(exc))
     try:
         vm = find_in_folder(session, folder, name)
         if vm is None:
@@ -198,4 +198,4 @@ def _cleanup(session, waiter, lease, folder, name, timeout, report):
     except (vmodl.fault.ManagedObjectNotFound, NotFound):
         return  # vCenter removed it with the lease
     except expected as exc:
-        report("removing the half-imported VM '%s': %s" % (name, describe(exc)))
+        report("removing the half-imported VM '%s': %s" % (name, error_text(exc)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.common import removal_steps
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
 
 HIDDEN = "********"
 PROVISIONING = ("thin", "thick", "eagerZeroedThick", "flat", "monolithicFlat", "monolithicSparse", "twoGbMaxExtentSparse",
@@ -81,30 +82,27 @@ def differences(deployed, wanted):
     return out
 
 
-def plan_present(deployed, wanted, replace=False):
-    """(steps, after, differing) for state present. ``deployed`` is None when no VM has the name.
+def plan_present(deployed, wanted, replace=False, warnings=()):
+    """(Plan, differing) for state present. ``deployed`` is None when no VM has the name.
 
-    Steps are (action, text) pairs: ``remove`` (replace only), ``import``, ``power_on``, ``wait_for_ip``.
+    Step actions: ``remove`` (replace only), ``import``, ``power_on``.
     """
-    if deployed is not None:
-        differing = differences(deployed, wanted)
-        if not (replace and differing):
-            return [], dict(deployed), differing
-    else:
-        differing = {}
+    differing = differences(deployed, wanted) if deployed is not None else {}
+    if deployed is not None and not (replace and differing):
+        return Plan([], dict(deployed), warnings), differing
     steps = []
     if deployed is not None:
-        steps.append(("remove", "remove VM '%s' to deploy it again (replace: differing %s)"
-                      % (wanted["name"], ", ".join(sorted(differing)))))
-    steps.append(("import", "deploy the OVF package as VM '%s'" % wanted["name"]))
+        steps.append(Step("remove", "remove VM '%s' to deploy it again (replace: %s differ)"
+                          % (wanted["name"], ", ".join(sorted(differing)))))
+    steps.append(Step("import", "deploy the OVF package as VM '%s'" % wanted["name"]))
     if wanted["power_state"] == "powered-on":
-        steps.append(("power_on", "power on VM '%s'" % wanted["name"]))
+        steps.append(Step("power_on", "power on VM '%s'" % wanted["name"]))
     after = dict(wanted, exists=True)
     after.pop("asked", None)
-    return steps, after, differing
+    return Plan(steps, after, warnings), differing
 
 
 def plan_absent(deployed, name):
-    """(steps, after) for state absent."""
+    """The Plan for state absent: power off if needed, destroy; none when there is no VM."""
     text = {"power_off": "power off VM '%s'", "destroy": "remove VM '%s'"}
-    return [(action, text[action] % name) for action in removal_steps(deployed)], {"exists": False, "name": name}
+    return Plan([Step(action, text[action] % name) for action in removal_steps(deployed)], {"exists": False, "name": name})

@@ -33,21 +33,22 @@ def test_check_options_ignores_deploy_settings_for_absent():
 
 
 def test_fresh_deploy_plans_import_and_power_on():
-    steps, after, differing = ovf_plan.plan_present(None, WANTED)
-    assert [a for a, _t in steps] == ["import", "power_on"]
+    plan, differing = ovf_plan.plan_present(None, WANTED)
+    after = plan.after
+    assert plan.actions == ["import", "power_on"] and plan.changed
     assert after["exists"] and after["power_state"] == "powered-on" and differing == {}
     assert "asked" not in after
 
 
 def test_fresh_deploy_without_power_on():
-    steps, after, _d = ovf_plan.plan_present(None, dict(WANTED, power_state="powered-off"))
-    assert [a for a, _t in steps] == ["import"] and after["power_state"] == "powered-off"
+    plan, _d = ovf_plan.plan_present(None, dict(WANTED, power_state="powered-off"))
+    assert plan.actions == ["import"] and plan.after["power_state"] == "powered-off"
 
 
 def test_existing_vm_is_no_change_even_when_settings_differ():
     deployed = dict(SAME, properties={"port": "8080"}, power_state="powered-off")
-    steps, after, differing = ovf_plan.plan_present(deployed, WANTED)
-    assert steps == [] and after == deployed
+    plan, differing = ovf_plan.plan_present(deployed, WANTED, warnings=["w"])
+    assert not plan.changed and plan.after == deployed and plan.warnings == ["w"]
     assert differing == {"power_state": {"deployed": "powered-off", "requested": "powered-on"},
                          "properties.port": {"deployed": "8080", "requested": "9443"}}
 
@@ -70,9 +71,9 @@ def test_powered_off_request_does_not_differ_from_a_running_vm():
 
 
 def test_replace_redeploys_only_when_settings_differ():
-    assert ovf_plan.plan_present(SAME, WANTED, replace=True)[0] == []
-    steps, _after, differing = ovf_plan.plan_present(dict(SAME, properties={}), WANTED, replace=True)
-    assert [a for a, _t in steps] == ["remove", "import", "power_on"] and list(differing) == ["properties.port"]
+    assert not ovf_plan.plan_present(SAME, WANTED, replace=True)[0].changed
+    plan, differing = ovf_plan.plan_present(dict(SAME, properties={}), WANTED, replace=True)
+    assert plan.actions == ["remove", "import", "power_on"] and list(differing) == ["properties.port"]
 
 
 @pytest.mark.parametrize("deployed, actions", [
@@ -82,8 +83,8 @@ def test_replace_redeploys_only_when_settings_differ():
     (dict(SAME, power_state="powered-off"), ["destroy"]),
 ])
 def test_plan_absent(deployed, actions):
-    steps, after = ovf_plan.plan_absent(deployed, "web")
-    assert [a for a, _t in steps] == actions and after == {"exists": False, "name": "web"}
+    plan = ovf_plan.plan_absent(deployed, "web")
+    assert plan.actions == actions and plan.after == {"exists": False, "name": "web"}
 
 
 def test_masked_hides_passwords():
