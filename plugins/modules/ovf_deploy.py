@@ -178,8 +178,8 @@ vm:
     moid: {description: Managed object id., type: str, sample: vm-42}
     uuid: {description: BIOS UUID., type: str}
     instance_uuid: {description: vCenter instance UUID., type: str}
-    power_state: {description: C(powered-on), C(powered-off) or C(suspended)., type: str}
-    ip_address: {description: Guest IP address, when VMware Tools reports one., type: str}
+    power_state: {description: "C(powered-on), C(powered-off) or C(suspended).", type: str}
+    ip_address: {description: "Guest IP address, when VMware Tools reports one.", type: str}
     annotation: {description: The VM's notes., type: str}
     template: {description: Whether the VM is a template., type: bool}
 deployed:

@@ -182,8 +182,7 @@ class UrlSource(Source):
 
     def files(self, wanted):
         if self.tar is not None:
-            for item in self.tar.files(wanted):
-                yield item
+            yield from self.tar.files(wanted)
             return
         for href in wanted:
             response = http_get(self.opener, urllib.parse.urljoin(self.url, href), self.timeout)

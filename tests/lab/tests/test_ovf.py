@@ -33,7 +33,7 @@ def clear_hooks(lab):
 def objects(si):
     content = si.RetrieveContent()
     dc = content.rootFolder.childEntity[0]
-    pool = dc.hostFolder.childEntity[0].resourcePool if False else None
+    pool = None
     for e in dc.hostFolder.childEntity:
         if e.name == "DC0_C0":
             pool = e.resourcePool
@@ -188,7 +188,7 @@ def test_lease_without_progress_expires(si, lab, data):
     _res, kept = start_import(si, data, name="kept-alive")
     _res, lease = start_import(si, data, name="expiring")
     assert lease.info.leaseTimeout == 1
-    for _ in range(6):  # 1.5 s: only the lease given progress survives
+    for _tick in range(6):  # 1.5 s: only the lease given progress survives
         kept.HttpNfcLeaseProgress(10)
         time.sleep(0.25)
     assert kept.state == "ready"

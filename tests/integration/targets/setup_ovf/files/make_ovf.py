@@ -191,7 +191,7 @@ def make_vmdk(path, capacity_mib, seed):
     with open(raw, "wb") as f:
         f.truncate(capacity_mib << 20)
         block = hashlib.sha256(seed.encode()).digest() * (1 << 15)  # 1 MiB
-        for _ in range(min(4, capacity_mib)):
+        for _mib in range(min(4, capacity_mib)):
             f.write(block)
     try:
         subprocess.run(["qemu-img", "convert", "-f", "raw", "-O", "vmdk", "-o", "subformat=streamOptimized", raw, path],
