@@ -49,8 +49,8 @@ def resolve_networks(session, datacenter, names):
     return out
 
 
-def create_spec(session, descriptor, placement, name, values, net_refs, networks, option, provisioning):
-    """vCenter's import spec for the request (read-only); raises on its errors, returns (result, warnings)."""
+def spec_result(session, descriptor, placement, name, values, net_refs, networks, option, provisioning):
+    """vCenter's answer to CreateImportSpec for the request (read-only): (result, errors, warnings) as texts."""
     cisp = vim.OvfManager.CreateImportSpecParams(
         entityName=name, locale="", deploymentOption=option or "", diskProvisioning=provisioning or "",
         networkMapping=[vim.OvfManager.NetworkMapping(name=ovf_net, network=net_refs[pg]) for ovf_net, pg in sorted(networks.items())],
@@ -58,10 +58,15 @@ def create_spec(session, descriptor, placement, name, values, net_refs, networks
     if placement.host is not None:
         cisp.hostSystem = placement.host
     result = session.content.ovfManager.CreateImportSpec(descriptor, placement.resource_pool, placement.datastore, cisp)
-    if result.error:
-        raise InvalidInput("vCenter refused the import spec: %s" % "; ".join(fault_text(e) for e in result.error),
-                           fault_type=fault_name(result.error[0]))
-    return result, [fault_text(w) for w in result.warning or []]
+    return result, [fault_text(e) for e in result.error or []], [fault_text(w) for w in result.warning or []]
+
+
+def create_spec(session, descriptor, placement, name, values, net_refs, networks, option, provisioning):
+    """The import spec for the request; raises on vCenter's errors, returns (result, warnings)."""
+    result, errors, warnings = spec_result(session, descriptor, placement, name, values, net_refs, networks, option, provisioning)
+    if errors:
+        raise InvalidInput("vCenter refused the import spec: %s" % "; ".join(errors), fault_type=fault_name(result.error[0]))
+    return result, warnings
 
 
 def vapp_properties(vapp):
