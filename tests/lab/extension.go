@@ -79,3 +79,19 @@ func (l *Lab) HandleREST(path string, fn http.HandlerFunc) {
 func (l *Lab) HandleControl(name string, fn http.HandlerFunc) {
 	l.inv().control[name] = fn
 }
+
+// HTTPHook may answer a plain HTTP request (not /sdk, /rest, /api) ahead of
+// vcsim's mux; it returns false to let vcsim serve it. No session check.
+type HTTPHook func(w http.ResponseWriter, r *http.Request) bool
+
+type httpRoute struct {
+	prefix string
+	fn     HTTPHook
+}
+
+// HandleHTTP offers requests whose path starts with prefix to fn first (e.g.
+// "/nfc/": NFC transfers are authorised by the lease id in the URL, not a session).
+func (l *Lab) HandleHTTP(prefix string, fn HTTPHook) {
+	inv := l.inv()
+	inv.http = append(inv.http, httpRoute{prefix, fn})
+}

@@ -66,6 +66,7 @@ type inventory struct {
 	soapHooks map[string][]SOAPHook
 	control   map[string]http.HandlerFunc
 	rest      []restRoute
+	http      []httpRoute
 	faults    faultSet
 
 	mu           sync.Mutex

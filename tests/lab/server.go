@@ -50,6 +50,11 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rw.finishREST(l, r)
 		return
 	}
+	for _, h := range inv.http {
+		if strings.HasPrefix(r.URL.Path, h.prefix) && h.fn(rw, r) {
+			return
+		}
+	}
 	inv.mux.ServeHTTP(rw, r)
 }
 
