@@ -113,12 +113,25 @@ def describe(vm):
     }
 
 
+def clone_template(si, source, settings):
+    """Clone source into a template: NAME [guest_id=ID] [snapshot=NAME] (the default lab has none)."""
+    name, options = settings[0], dict(item.split("=", 1) for item in settings[1:])
+    config = vim.vm.ConfigSpec(guestId=options["guest_id"]) if "guest_id" in options else None
+    spec = vim.vm.CloneSpec(location=vim.vm.RelocateSpec(pool=source.resourcePool), config=config)
+    quiet_wait(source.CloneVM_Task(folder=source.parent, name=name, spec=spec))
+    vm = find(si, name)
+    if "snapshot" in options:
+        quiet_wait(vm.CreateSnapshot_Task(name=options["snapshot"], description="by vmctl", memory=False, quiesce=False))
+    vm.MarkAsTemplate()
+    return vm
+
+
 def main():
     parser = argparse.ArgumentParser()
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count", "snapshot", "upload"])
+    parser.add_argument("command", choices=["get", "set-guest", "template", "clone-template", "duplicate", "count", "snapshot", "upload"])
     parser.add_argument("name", nargs="?")
     parser.add_argument("settings", nargs="*", help="key=value for set-guest; the snapshot's name for snapshot")
     args = parser.parse_args()
@@ -131,7 +144,9 @@ def main():
             print(json.dumps(upload(args, si, args.name)))
             return
         vm = find(si, args.name)
-        if args.command == "set-guest":
+        if args.command == "clone-template":
+            vm = clone_template(si, vm, args.settings)
+        elif args.command == "set-guest":
             extra = [vim.option.OptionValue(key="SET.guest." + key, value=value)
                      for key, value in (item.split("=", 1) for item in args.settings)]
             quiet_wait(vm.ReconfigVM_Task(vim.vm.ConfigSpec(extraConfig=extra)))
