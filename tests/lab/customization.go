@@ -65,11 +65,19 @@ var (
 	custMu     sync.Mutex
 	custByInv  = map[*inventory]*custState{}
 	failEvents = map[string]func(types.CustomizationFailed) types.BaseEvent{
-		"CustomizationFailed":              func(f types.CustomizationFailed) types.BaseEvent { return &f },
-		"CustomizationNetworkSetupFailed":  func(f types.CustomizationFailed) types.BaseEvent { return &types.CustomizationNetworkSetupFailed{CustomizationFailed: f} },
-		"CustomizationLinuxIdentityFailed": func(f types.CustomizationFailed) types.BaseEvent { return &types.CustomizationLinuxIdentityFailed{CustomizationFailed: f} },
-		"CustomizationSysprepFailed":       func(f types.CustomizationFailed) types.BaseEvent { return &types.CustomizationSysprepFailed{CustomizationFailed: f} },
-		"CustomizationUnknownFailure":      func(f types.CustomizationFailed) types.BaseEvent { return &types.CustomizationUnknownFailure{CustomizationFailed: f} },
+		"CustomizationFailed": func(f types.CustomizationFailed) types.BaseEvent { return &f },
+		"CustomizationNetworkSetupFailed": func(f types.CustomizationFailed) types.BaseEvent {
+			return &types.CustomizationNetworkSetupFailed{CustomizationFailed: f}
+		},
+		"CustomizationLinuxIdentityFailed": func(f types.CustomizationFailed) types.BaseEvent {
+			return &types.CustomizationLinuxIdentityFailed{CustomizationFailed: f}
+		},
+		"CustomizationSysprepFailed": func(f types.CustomizationFailed) types.BaseEvent {
+			return &types.CustomizationSysprepFailed{CustomizationFailed: f}
+		},
+		"CustomizationUnknownFailure": func(f types.CustomizationFailed) types.BaseEvent {
+			return &types.CustomizationUnknownFailure{CustomizationFailed: f}
+		},
 	}
 )
 

@@ -39,33 +39,6 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-// vapiItem reads a library item vcsim's vAPI simulator holds: its type and template VM moid.
-func vapiItem(inv *inventory, id string) (kind, name, template string, ok bool) {
-	h, _ := inv.mux.(*http.ServeMux).Handler(&http.Request{Method: "GET", URL: &url.URL{Path: "/rest/com/vmware/content/library"}})
-	v := reflect.ValueOf(h)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
-		return "", "", "", false
-	}
-	libs := v.Elem().FieldByName("Library")
-	if !libs.IsValid() {
-		return "", "", "", false
-	}
-	iter := libs.MapRange()
-	for iter.Next() {
-		it := iter.Value().Elem().FieldByName("Item").MapIndex(reflect.ValueOf(id))
-		if !it.IsValid() || it.IsNil() {
-			continue
-		}
-		info := it.Elem().FieldByName("Item").Elem()
-		kind, name = info.FieldByName("Type").String(), info.FieldByName("Name").String()
-		if t := it.Elem().FieldByName("Template"); !t.IsNil() {
-			template = t.Elem().FieldByName("Value").String()
-		}
-		return kind, name, template, true
-	}
-	return "", "", "", false
-}
-
 // vapiMap decodes a vAPI map: an object (/api) or a [{"key", "value"}] list (/rest).
 func vapiMap[T any](raw json.RawMessage) (map[string]T, error) {
 	out := map[string]T{}

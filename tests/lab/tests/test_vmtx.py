@@ -240,3 +240,14 @@ def test_vmtx_deploy_errors(si, fresh):
     with pytest.raises(LookupError):
         find_vm(si, "x")
     assert fresh.ctl("GET", "status")["vms"] == 5  # the four VMs and the item's template; the lab still serves
+
+
+def test_library_lookups_on_api(si, fresh):
+    item, _src = make_vmtx(fresh, si)
+    status, libs = rest(fresh, "POST", "/content/library?action=find", {"name": "lib"})
+    assert status == 200 and len(libs) == 1
+    status, items = rest(fresh, "POST", "/content/library/item?action=find", {"name": "vmtx", "library_id": libs[0]})
+    assert (status, items) == (200, [item])
+    assert rest(fresh, "POST", "/content/library/item?action=find", {"name": "nope", "library_id": libs[0]}) == (200, [])
+    assert rest(fresh, "POST", "/content/library/item?action=find", {"name": "vmtx", "type": "vm-template"}) == (200, [item])
+    assert rest(fresh, "POST", "/content/library/item?action=find", {"name": "vmtx", "type": "ovf"}) == (200, [])
