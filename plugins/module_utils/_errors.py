@@ -1,25 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright: opensphere.vsphere contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One exception family, and the one place that turns a failure into words.
+"""One exception family, and the one place that turns a failure into words and keys.
 
 Helpers raise; only the module base class renders the message, as
-``Failed to <action>: <fault type>: <message>``.
+``Failed to <step>: <fault type>: <message>``, and adds the machine-readable keys of
+failure_keys() (``fault_type``, ``step``, and for a vAPI error ``status`` and ``body``)
+that a playbook can test with ``failed_when``.
 """
 
 from __future__ import annotations
 
 
 class VSphereError(Exception):
-    """Base of every error this collection raises on purpose."""
+    """Base of every error this collection raises on purpose.
+
+    ``step`` is what was being done ("power on VM 'web1'"); the innermost ``module.doing()``
+    fills it in when the raiser did not. ``details`` are extra keys for the failure result.
+    """
 
     fault_type = "Error"
 
-    def __init__(self, message, fault_type=None, **details):
+    def __init__(self, message, fault_type=None, step=None, **details):
         super().__init__(message)
         self.message = message
         if fault_type:
             self.fault_type = fault_type
+        self.step = step
         self.details = details
 
 
@@ -54,7 +61,15 @@ class WaitTimeout(VSphereError):
 
 
 class ApiError(VSphereError):
-    """A vSphere Automation API (REST) error; fault_type is its error type (NOT_FOUND, ...)."""
+    """A vSphere Automation API (REST) error; fault_type is its error type (NOT_FOUND, ...).
+
+    ``status`` is the HTTP status and ``body`` the decoded error body (None when not JSON).
+    """
+
+    def __init__(self, message, fault_type=None, status=None, body=None, **details):
+        super().__init__(message, fault_type=fault_type, status=status, body=body, **details)
+        self.status = status
+        self.body = body
 
 
 def fault_name(fault):
@@ -86,10 +101,33 @@ def is_vmodl_fault(exc):
     return hasattr(exc, "_wsdlName") and hasattr(exc, "faultMessage")
 
 
-def describe(exc):
+def fault_type_of(exc):
+    """The fault type name of any error: ours, a pyVmomi fault, or a Python exception."""
+    if isinstance(exc, VSphereError):
+        return exc.fault_type
+    if is_vmodl_fault(exc):
+        return fault_name(exc)
+    return type(exc).__name__
+
+
+def error_text(exc):
     """``<fault type>: <message>`` for any error the collection expects to meet."""
     if isinstance(exc, VSphereError):
         return "%s: %s" % (exc.fault_type, exc.message)
     if is_vmodl_fault(exc):
         return "%s: %s" % (fault_name(exc), fault_text(exc))
     return "%s: %s" % (type(exc).__name__, exc)
+
+
+describe = error_text  # the old name, kept while callers move to error_text
+
+# details an error may carry that the failure result passes on as they are
+RESULT_DETAILS = ("candidates", "last", "status", "body")
+
+
+def failure_keys(exc, step):
+    """The machine-readable keys of a failure: fault_type, step, and the details in RESULT_DETAILS."""
+    keys = {"fault_type": fault_type_of(exc), "step": step}
+    details = getattr(exc, "details", None) or {}
+    keys.update((key, details[key]) for key in RESULT_DETAILS if key in details)
+    return keys

@@ -3,9 +3,22 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """VSphereModule: connection options merged in, sessions that always close, errors reported once.
 
+A module reads top to bottom (find -> read -> plan -> apply -> report)::
+
+    def main_flow(module):
+        with module.soap() as session:
+            with module.doing("find VM '%s'" % ident):
+                vm_ref, before = find_and_read(...)
+            module.context["vm"] = before                   # kept in a failure result too
+            with module.doing("plan ..."):
+                plan = plan_of(before, module.params)        # pure: Plan(steps, after)
+            module.execute(plan, handlers)                   # nothing in check mode
+        module.exit_plan(plan, before, plan.after)          # changed = plan.changed, --diff
+
 A module's code raises; the base class turns what it raises into
-``Failed to <action>: <fault type>: <message>`` in exactly one place, with whatever the
-module already knew about the object (``self.result``) kept in the failure.
+``Failed to <step>: <fault type>: <message>`` in exactly one place, plus the keys of
+``_errors.failure_keys`` (``fault_type``, ``step``, ``status``/``body`` for vAPI errors) and
+whatever the module put in ``module.context``.
 """
 
 from __future__ import annotations
@@ -16,7 +29,9 @@ import http.client
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import CONNECTION, merge
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, VSphereError, describe
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, VSphereError, error_text, failure_keys
+
+TRANSPORTS = ("soap", "rest")
 
 
 # The transports are imported on first use: a SOAP module then never loads requests, nor a
@@ -30,38 +45,69 @@ def _transport(name):
 
 
 class VSphereModule(AnsibleModule):
-    """AnsibleModule with the connection options and the find/read/plan/apply/report plumbing."""
+    """AnsibleModule with the connection options and the find/read/plan/apply/report plumbing.
+
+    ``transport``: "soap", "rest", or ("soap", "rest") for a module that uses both sessions.
+    """
 
     def __init__(self, *groups, transport="soap", supports_check_mode=True, **kwargs):
         spec = merge(CONNECTION, *groups)
         spec.update(kwargs)
         super().__init__(supports_check_mode=supports_check_mode, **spec)
+        self.transports = (transport,) if isinstance(transport, str) else tuple(transport)
+        unknown = [name for name in self.transports if name not in TRANSPORTS]
+        if unknown or not self.transports:
+            raise ValueError("transport must be 'soap', 'rest' or both, not %r" % (transport,))
         self.action = "connect to vCenter %s:%s" % (self.params["hostname"], self.params["port"])
-        self.result = {}
+        self.context = {}
+        self._failing = None  # (exception, step) of the innermost doing() it left
         self.expected_errors = (VSphereError, OSError, http.client.HTTPException)
-        lib = _transport(transport)
-        if transport == "soap" and not lib.HAS_PYVMOMI:
-            self.fail_json(msg=missing_required_lib("pyVmomi"), exception=lib.PYVMOMI_IMPORT_ERROR)
-        if transport == "rest" and not lib.HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=lib.REQUESTS_IMPORT_ERROR)
+        for name in self.transports:
+            lib = _transport(name)
+            if name == "soap" and not lib.HAS_PYVMOMI:
+                self.fail_json(msg=missing_required_lib("pyVmomi"), exception=lib.PYVMOMI_IMPORT_ERROR)
+            if name == "rest" and not lib.HAS_REQUESTS:
+                self.fail_json(msg=missing_required_lib("requests"), exception=lib.REQUESTS_IMPORT_ERROR)
+            if name == "soap":
+                self.expected_errors += (lib.vmodl.MethodFault,)
+
+    @property
+    def result(self):
+        """The old name of ``context`` (kept while callers move)."""
+        return self.context
 
     @contextlib.contextmanager
-    def doing(self, action):
-        """Name what the code inside is doing, for the error message if it fails.
+    def doing(self, what):
+        """Name the step the code inside carries out, for "Failed to <what>" if it raises.
 
-        Deliberately no ``finally``: when the body raises, the action stays set so that
-        run() reports the step that failed.
+        The innermost step an error passes through is the one reported (and set as the
+        error's ``step``), even when code further out catches it to clean up and re-raises;
+        the previous step is restored whatever happens.
         """
-        previous, self.action = self.action, action
-        yield
-        self.action = previous
+        previous, self.action = self.action, what
+        try:
+            yield
+        except BaseException as exc:
+            if self._failing is None or self._failing[0] is not exc:
+                self._failing = (exc, what)
+                if isinstance(exc, VSphereError) and exc.step is None:
+                    exc.step = what
+            raise
+        finally:
+            self.action = previous
+
+    def step_of(self, exc):
+        """The step to name in the failure of ``exc``."""
+        if getattr(exc, "step", None):
+            return exc.step
+        if self._failing is not None and self._failing[0] is exc:
+            return self._failing[1]
+        return self.action
 
     @contextlib.contextmanager
     def soap(self):
         """A logged-in SOAP session, logged out whatever happens."""
-        _soap = _transport("soap")
-        self.expected_errors += (_soap.vmodl.MethodFault,)
-        session = _soap.SoapSession(self.params)
+        session = _transport("soap").SoapSession(self.params)
         with self.doing("connect to vCenter %s as %s" % (session.target, self.params["username"])):
             session.connect()
         try:
@@ -80,29 +126,72 @@ class VSphereModule(AnsibleModule):
         finally:
             session.close()
 
-    def run(self, main):
-        """Call ``main(self)``; an expected error becomes one clear failure.
+    def check_common(self):
+        """Options every module shares a meaning for, checked before any session."""
+        timeout = self.params.get("timeout")
+        if timeout is not None and timeout <= 0:
+            raise InvalidInput("timeout must be a positive number of seconds, not %s" % timeout)
 
-        Options every module shares a meaning for are checked here first, before any session.
+    def run(self, main_flow, check=None):
+        """Check the options (``check(params)`` raises InvalidInput), then ``main_flow(self)``.
+
+        An expected error becomes one clear failure; anything else is a bug and shows as one.
         """
         try:
             with self.doing("check the options"):
-                timeout = self.params.get("timeout")
-                if timeout is not None and timeout <= 0:
-                    raise InvalidInput("timeout must be a positive number of seconds, not %s" % timeout)
-            main(self)
+                self.check_common()
+                if check is not None:
+                    check(self.params)
+            main_flow(self)
         except self.expected_errors as exc:
-            details = getattr(exc, "details", None) or {}
-            extra = {key: value for key, value in details.items() if key in ("candidates", "last")}
-            self.fail_json(msg="Failed to %s: %s" % (self.action, describe(exc)), **dict(self.result, **extra))
+            self.fail_error(exc)
+
+    def fail_error(self, exc):
+        """Report ``exc``: ``Failed to <step>: <fault type>: <text>`` plus the failure keys and the context."""
+        step = self.step_of(exc)
+        result = dict(self.context)
+        result.update(failure_keys(exc, step))
+        self.fail_json(msg="Failed to %s: %s" % (step, error_text(exc)), **result)
+
+    def warn_plan(self, plan):
+        """Show the plan's warnings (once, in check mode and the real run alike)."""
+        if getattr(plan, "_warned", False):
+            return
+        plan._warned = True
+        for warning in plan.warnings:
+            self.warn(warning)
+
+    def execute(self, plan, handlers):
+        """Run each step as ``handlers[step.action](step)`` under ``doing(step.what)``; not in check mode.
+
+        Returns the handlers' results in step order ([] in check mode).
+        """
+        self.warn_plan(plan)
+        if self.check_mode:
+            return []
+        results = []
+        for step in plan.steps:
+            with self.doing(step.what):
+                results.append(handlers[step.action](step))
+        return results
+
+    def exit_plan(self, plan, before, after=None, **result):
+        """Report: changed = plan.changed, ``--diff`` from before/after (default: plan.after), the context."""
+        self.warn_plan(plan)
+        after = plan.after if after is None else after
+        out = dict(self.context)
+        out.update(result)
+        if self._diff:
+            out["diff"] = {"before": before, "after": after}
+        self.exit_json(changed=plan.changed, **out)
 
     def exit_with_diff(self, before, after, changed=None, **result):
-        """Report ``changed`` and ``--diff`` from one before/after comparison."""
+        """Report ``changed`` and ``--diff`` from one before/after comparison (the pre-Plan API)."""
         if changed is None:
             changed = before != after
         if self._diff:
             result["diff"] = {"before": before, "after": after}
-        self.exit_json(changed=changed, **dict(self.result, **result))
+        self.exit_json(changed=changed, **dict(self.context, **result))
 
     def exit_json(self, **kwargs):
         _fast_exit()

@@ -9,7 +9,12 @@ property changes. No sleeps, so a 100 ms task costs about 100 ms. The filter of 
 wait is left to the logout that follows (vCenter destroys a session's filters with it);
 an earlier one is destroyed when the next wait starts.
 
-The REST API has no long-poll, so REST states are polled with a short, growing interval.
+Named wait conditions (CONDITIONS, in the spirit of kubernetes.core's waiter): a module asks
+``waiter.wait_for(vm, "power_state", timeout, "VM 'web1'", state="powered-off")`` instead of
+writing the paths and the predicate again.
+
+The REST API has no long-poll, so REST states are polled with poll(): a short interval that
+doubles up to a bound (2 s), with an ``on_progress`` hook for long waits (an appliance install).
 """
 
 from __future__ import annotations
@@ -18,12 +23,55 @@ import math
 import time
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import TaskFailed, WaitTimeout, fault_name, fault_text
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, VIM_STATES
 
 TASK_PATHS = ["info.state", "info.error", "info.result", "info.progress", "info.descriptionId"]
 
 
-def _describe(values):
+def seen_text(values):
+    """``key=value, ...`` of what a wait saw last, for its timeout message."""
     return ", ".join("%s=%s" % (key, values[key]) for key in sorted(values) if values[key] is not None) or "nothing"
+
+
+class Condition:
+    """What to watch and when it holds: ``paths``, ``done(values)``, and the text of what is awaited."""
+
+    def __init__(self, paths, done, text):
+        self.paths = list(paths)
+        self.done = done
+        self.text = text
+
+
+def _power_state(state):
+    want = VIM_STATES[state]
+    return Condition(["runtime.powerState"], lambda v: v.get("runtime.powerState") == want, "power state %s" % state)
+
+
+def _ip_address():
+    return Condition(["guest.ipAddress"], lambda v: bool(v.get("guest.ipAddress")), "an IP address")
+
+
+def _tools_running():
+    return Condition(["guest.toolsRunningStatus"], lambda v: v.get("guest.toolsRunningStatus") == TOOLS_RUNNING,
+                     "VMware Tools running")
+
+
+def _task_done():
+    return Condition(TASK_PATHS, lambda v: v.get("info.state") in ("success", "error"), "completion")
+
+
+# name -> factory(**args) of a Condition; wait_for() and the modules use these names
+CONDITIONS = {
+    "power_state": _power_state,      # state="powered-off"
+    "ip_address": _ip_address,
+    "tools_running": _tools_running,
+    "task_done": _task_done,
+}
+
+
+def condition(name, **args):
+    """The named Condition (``condition("power_state", state="powered-on")``)."""
+    return CONDITIONS[name](**args)
 
 
 class Waiter:
@@ -65,7 +113,7 @@ class Waiter:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0 and not first:
-                raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, timeout, _describe(values)),
+                raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, timeout, seen_text(values)),
                                   last=dict(values))
             wait = 0 if first else min(self.max_chunk, int(math.ceil(remaining)))
             update = pc.WaitForUpdatesEx(version, self.types.WaitOptions(maxWaitSeconds=wait))
@@ -87,6 +135,14 @@ class Waiter:
             if done(values):
                 return values
 
+    def wait_for(self, obj, name, timeout, of, on_change=None, **args):
+        """Wait for the named condition (see CONDITIONS) on ``obj``; ``of`` names the object ("VM 'web1'").
+
+        Returns the watched values; WaitTimeout "<condition> of <of> not reached within ..." after ``timeout``.
+        """
+        cond = condition(name, **args)
+        return self.watch(obj, cond.paths, cond.done, timeout, "%s of %s" % (cond.text, of), on_change=on_change)
+
     def task(self, task, timeout, what, on_progress=None, also=None):
         """Wait for a vSphere task; its result, or TaskFailed carrying the task's fault.
 
@@ -107,11 +163,18 @@ class Waiter:
         return values.get("info.result")
 
 
-def poll(fetch, done, timeout, what, interval=0.1, max_interval=2.0, describe=None):
-    """Poll ``fetch()`` until ``done(value)``, for APIs without a long-poll (REST)."""
+def poll(fetch, done, timeout, what, on_progress=None, interval=0.1, max_interval=2.0, describe=None):
+    """Poll ``fetch()`` until ``done(value)``, for APIs without a long-poll (REST).
+
+    The interval starts at ``interval`` and doubles up to ``max_interval``; ``on_progress(value)``
+    sees every value fetched (a progress bar, a log line); ``describe(value)`` words the last
+    value for the WaitTimeout raised after ``timeout`` seconds (details['last'] is the value).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = fetch()
+        if on_progress is not None:
+            on_progress(value)
         if done(value):
             return value
         remaining = deadline - time.monotonic()

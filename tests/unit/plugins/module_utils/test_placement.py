@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""_placement.resolve: names -> references in one property read, NotFound/Ambiguous naming the choices."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyVmomi import vim
+
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
+from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.fakes import FakeSession
+
+ROOT = vim.Folder("group-d1")
+
+
+def inventory():
+    """Two datacenters: DC0 (cluster C0 with hosts H0/H1 and pool web, standalone host S0, folder web, ds1)
+    and DC1 inside folder 'lab' (cluster C1, ds1 again)."""
+    refs = {}
+
+    def add(kind, moid, name, parent, **extra):
+        refs[moid] = getattr(vim, kind)(moid)
+        rows.append((refs[moid], dict(name=name, parent=refs[parent] if parent else None,
+                                      **{k: refs[v] for k, v in extra.items()})))
+
+    rows = [(ROOT, {"name": "Datacenters", "parent": None})]
+    refs["group-d1"] = ROOT
+    for dc, parent, moid in (("DC0", "group-d1", "0"), ("DC1", "group-f9", "1")):
+        if dc == "DC1":
+            add("Folder", "group-f9", "lab", "group-d1")
+        add("Folder", "group-v" + moid, "vm", None)
+        add("Datacenter", "datacenter-" + moid, dc, parent, vmFolder="group-v" + moid)
+        rows[-2][1]["parent"] = refs["datacenter-" + moid]
+        add("Folder", "group-h" + moid, "host", "datacenter-" + moid)
+        add("Folder", "group-s" + moid, "datastore", "datacenter-" + moid)
+        add("ResourcePool", "resgroup-c" + moid, "Resources", None)
+        add("ClusterComputeResource", "domain-c" + moid, "C" + moid, "group-h" + moid, resourcePool="resgroup-c" + moid)
+        rows[-2][1].update(parent=refs["domain-c" + moid], owner=refs["domain-c" + moid])
+        add("Datastore", "datastore-" + moid, "ds1", "group-s" + moid)
+    add("HostSystem", "host-0", "H0", "domain-c0")
+    add("HostSystem", "host-1", "H1", "domain-c0")
+    add("HostSystem", "host-9", "H0", "domain-c1")
+    add("ResourcePool", "resgroup-w", "web", "resgroup-c0", owner="domain-c0")
+    add("ResourcePool", "resgroup-s", "Resources", None)
+    add("ComputeResource", "domain-s0", "S0", "group-h0", resourcePool="resgroup-s")
+    rows[-2][1].update(parent=refs["domain-s0"], owner=refs["domain-s0"])
+    add("HostSystem", "host-s", "S0", "domain-s0")
+    add("Folder", "group-w", "web", "group-v0")
+    return rows
+
+
+def session():
+    return FakeSession(inventory(), root=ROOT)
+
+
+def moids(placement):
+    return {kind: ref._moId for kind, ref in vars(placement).items() if kind != "names" and ref is not None}
+
+
+CASES = [
+    ({"datacenter": "DC0"}, {"datacenter": "datacenter-0", "folder": "group-v0"}),
+    ({"cluster": "C0"}, {"datacenter": "datacenter-0", "folder": "group-v0", "cluster": "domain-c0", "resource_pool": "resgroup-c0"}),
+    ({"host": "H1"}, {"datacenter": "datacenter-0", "folder": "group-v0", "cluster": "domain-c0", "host": "host-1",
+                      "resource_pool": "resgroup-c0"}),
+    ({"host": "S0"}, {"datacenter": "datacenter-0", "folder": "group-v0", "host": "host-s", "resource_pool": "resgroup-s"}),
+    ({"datacenter": "DC1", "host": "H0"}, {"datacenter": "datacenter-1", "folder": "group-v1", "cluster": "domain-c1",
+                                           "host": "host-9", "resource_pool": "resgroup-c1"}),
+    ({"cluster": "C0", "resource_pool": "web"}, {"datacenter": "datacenter-0", "folder": "group-v0", "cluster": "domain-c0",
+                                                 "resource_pool": "resgroup-w"}),
+    ({"resource_pool": "web"}, {"datacenter": "datacenter-0", "folder": "group-v0", "cluster": "domain-c0", "resource_pool": "resgroup-w"}),
+    ({"folder": "/DC0/vm/web"}, {"datacenter": "datacenter-0", "folder": "group-w"}),
+    ({"folder": "web", "datacenter": "DC0"}, {"datacenter": "datacenter-0", "folder": "group-w"}),
+    ({"folder": "web"}, {"datacenter": "datacenter-0", "folder": "group-w"}),
+    ({"folder": "vm", "datacenter": "DC1"}, {"datacenter": "datacenter-1", "folder": "group-v1"}),
+    ({"folder": "/lab/DC1/vm"}, {"datacenter": "datacenter-1", "folder": "group-v1"}),
+    ({"datacenter": "DC1", "datastore": "ds1"}, {"datacenter": "datacenter-1", "folder": "group-v1", "datastore": "datastore-1"}),
+]
+
+
+@pytest.mark.parametrize("asked, expected", CASES)
+def test_names_become_references_in_one_round_trip(asked, expected):
+    fake = session()
+    placement = resolve(fake, **asked)
+    assert moids(placement) == expected
+    assert fake.round_trips == 1
+    for kind, value in asked.items():
+        assert placement.names[kind].endswith(value.strip("/").split("/")[-1])
+    assert set(placement.as_dict()) == {"datacenter", "folder", "cluster", "host", "resource_pool", "datastore"}
+
+
+def test_nothing_asked_costs_nothing():
+    fake = session()
+    assert moids(resolve(fake)) == {} and fake.round_trips == 0
+
+
+def test_only_the_vm_folders_are_walked_when_a_folder_is_asked():
+    fake = session()
+    resolve(fake, datacenter="DC0")
+    (spec,) = fake.content.propertyCollector.calls[0][1]
+    paths = sorted(t.path for t in spec.objectSet[0].selectSet)
+    assert "vmFolder" not in paths and "hostFolder" in paths
+    fake = session()
+    resolve(fake, folder="/DC0/vm")
+    (spec,) = fake.content.propertyCollector.calls[0][1]
+    assert "vmFolder" in [t.path for t in spec.objectSet[0].selectSet]
+    assert not any(prop.type is vim.VirtualMachine for prop in spec.propSet)
+
+
+BAD = [
+    ({"cluster": "nope"}, NotFound, "no cluster named 'nope' (there: C0, C1)", ["C0", "C1"]),
+    ({"datacenter": "DC0", "host": "H9"}, NotFound, "no host named 'H9' in datacenter 'DC0' (there: H0, H1, S0)", ["H0", "H1", "S0"]),
+    ({"cluster": "C0", "host": "S0"}, NotFound, "no host named 'S0' in cluster 'C0' (there: H0, H1)", ["H0", "H1"]),
+    ({"host": "H0"}, Ambiguous, "2 hosts are named 'H0': /DC0/host/C0/H0 (host-0), /lab/DC1/host/C1/H0 (host-9)",
+     ["/DC0/host/C0/H0 (host-0)", "/lab/DC1/host/C1/H0 (host-9)"]),
+    ({"datastore": "ds1"}, Ambiguous, "2 datastores are named 'ds1'", None),
+    ({"folder": "nope", "datacenter": "DC1"}, NotFound, "no VM folder 'nope' in datacenter 'DC1'", None),
+    ({"folder": "/DC0/vm/nope"}, NotFound, "no VM folder '/DC0/vm/nope'", None),
+    ({"datacenter": "DC1", "folder": "/DC0/vm/web"}, InvalidInput, "folder 'web' is not in datacenter 'DC1'", None),
+    ({"cluster": " "}, InvalidInput, "cluster must name a cluster", None),
+]
+
+
+@pytest.mark.parametrize("asked, error, message, candidates", BAD)
+def test_names_that_do_not_fit_say_what_is_there(asked, error, message, candidates):
+    with pytest.raises(error) as err:
+        resolve(session(), **asked)
+    assert message in err.value.message
+    if candidates is not None:
+        assert err.value.details["candidates"] == candidates
