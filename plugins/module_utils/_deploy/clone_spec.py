@@ -15,10 +15,7 @@ import copy
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 
-try:
-    from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import check_options
-except ImportError:  # before the frame's package move
-    from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options
+from ansible_collections.opensphere.vsphere.plugins.module_utils._hw_plan import check_options
 
 DISK_PROVISIONING = {"thin": ("sparse", True, False), "thick": ("flat", False, False),
                      "eager-zeroed": ("flat", False, True)}

@@ -62,8 +62,9 @@ def hardware(vm):
            "upgrade_version": policy.versionKey if policy else None, "disks": [], "nics": [], "cdroms": []}
     for dev in hw.device:
         if isinstance(dev, vim.vm.device.VirtualDisk):
+            parent = getattr(dev.backing, "parent", None)
             out["disks"].append({"label": dev.deviceInfo.label, "unit": dev.unitNumber, "size_mb": dev.capacityInKB // 1024,
-                                 "file": dev.backing.fileName})
+                                 "file": dev.backing.fileName, "parent": parent.fileName if parent else None})
         elif isinstance(dev, vim.vm.device.VirtualEthernetCard):
             port = getattr(dev.backing, "port", None)
             out["nics"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
@@ -110,6 +111,8 @@ def describe(vm):
         "memory_mb": vm.config.hardware.memoryMB, "version": vm.config.version, "snapshots": snapshots,
         "folder": vm.parent.name if vm.parent else None, "hardware": hardware(vm),
         "consolidation_needed": bool(vm.runtime.consolidationNeeded),
+        "hostname": vm.guest.hostName, "guest_id": vm.config.guestId,
+        "extra_config": {o.key: o.value for o in vm.config.extraConfig or []},
     }
 
 
