@@ -252,7 +252,7 @@ func cloneSpec(reg *simulator.Registry, tmpl *simulator.VirtualMachine, spec *de
 	}
 	for key, nic := range nics {
 		dev := devices.FindByKey(atoi32(key))
-		card, ok := dev.(types.BaseVirtualEthernetCard)
+		_, ok := dev.(types.BaseVirtualEthernetCard)
 		if !ok {
 			return nil, &restFail{http.StatusNotFound, "not_found", fmt.Sprintf("The template has no network adapter with key %s.", key)}
 		}
@@ -262,14 +262,21 @@ func cloneSpec(reg *simulator.Registry, tmpl *simulator.VirtualMachine, spec *de
 				return nil, f
 			}
 		}
-		c := *card.GetVirtualEthernetCard()
-		c.Backing = &types.VirtualEthernetCardNetworkBackingInfo{
+		var backing types.BaseVirtualDeviceBackingInfo = &types.VirtualEthernetCardNetworkBackingInfo{
 			VirtualDeviceDeviceBackingInfo: types.VirtualDeviceDeviceBackingInfo{DeviceName: netObj.(mo.Entity).Entity().Name},
 			Network:                        types.NewReference(netObj.Reference()),
 		}
+		if pg, ok := netObj.(*simulator.DistributedVirtualPortgroup); ok {
+			uuid := ""
+			if sw, ok := reg.Get(*pg.Config.DistributedVirtualSwitch).(*simulator.DistributedVirtualSwitch); ok {
+				uuid = sw.Uuid
+			}
+			backing = &types.VirtualEthernetCardDistributedVirtualPortBackingInfo{
+				Port: types.DistributedVirtualSwitchPortConnection{PortgroupKey: pg.Key, SwitchUuid: uuid}}
+		}
 		edited := reflect.New(reflect.TypeOf(dev).Elem())
 		edited.Elem().Set(reflect.ValueOf(dev).Elem())
-		edited.Interface().(types.BaseVirtualEthernetCard).GetVirtualEthernetCard().Backing = c.Backing
+		edited.Interface().(types.BaseVirtualEthernetCard).GetVirtualEthernetCard().Backing = backing
 		cfg.DeviceChange = append(cfg.DeviceChange, &types.VirtualDeviceConfigSpec{Operation: types.VirtualDeviceConfigSpecOperationEdit, Device: edited.Interface().(types.BaseVirtualDevice)})
 	}
 	disks, err := vapiMap[struct {

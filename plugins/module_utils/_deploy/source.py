@@ -109,9 +109,9 @@ def _find(rest, kind, body, api, rest_path):
 
 def _one(ids, kind, name):
     if not ids:
-        raise NotFound("no content library %s named '%s'" % (kind, name))
+        raise NotFound("no content %s named '%s'" % (kind, name))
     if len(ids) > 1:
-        raise InvalidInput("%d content library %ss are named '%s': %s" % (len(ids), kind, name, ", ".join(ids)),
+        raise InvalidInput("%d content %ss are named '%s': %s" % (len(ids), kind, name, ", ".join(ids)),
                            fault_type="Ambiguous")
     return ids[0]
 
@@ -127,7 +127,7 @@ def library_item(rest, library, item):
     lib = _one(_find(rest, "library", {"name": library}, *LIBRARY), "library", library)
     ids = _find(rest, "item", {"name": item, "library_id": lib, "type": "vm-template"}, *ITEM)
     if ids:
-        return _one(ids, "VM template item", item)
+        return _one(ids, "library VM template item", item)
     if _find(rest, "item", {"name": item, "library_id": lib, "type": "ovf"}, *ITEM):
         raise InvalidInput("library item '%s' in library '%s' is an OVF template, not a VM template (VMTX): "
                            "deploy it with opensphere.vsphere.ovf_deploy" % (item, library), fault_type="WrongItemType")

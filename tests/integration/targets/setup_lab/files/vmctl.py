@@ -129,12 +129,38 @@ def clone_template(si, source, settings):
     return vm
 
 
+def library(args, si, source, settings):
+    """A local content library LIB holding a VMTX item made from ``source`` (and an empty OVF item):
+    settings LIB ITEM [ovf=NAME]. Uses the /rest content library API, as vcsim serves it."""
+    lib_name, item_name, options = settings[0], settings[1], dict(s.split("=", 1) for s in settings[2:])
+    base, http = "https://%s:%d/rest" % (args.host, args.port), requests.Session()
+    http.verify, http.trust_env = args.ca, False
+    token = http.post(base + "/com/vmware/cis/session", auth=(args.user, args.password), timeout=30).json()["value"]
+    http.headers["vmware-api-session-id"] = token
+
+    def post(path, body):
+        response = http.post(base + path, json=body, timeout=60)
+        if response.status_code >= 300:
+            sys.exit("vmctl: POST %s: HTTP %s %s" % (path, response.status_code, response.text))
+        return response.json()["value"]
+
+    lib = post("/com/vmware/content/local-library", {"create_spec": {"name": lib_name, "type": "LOCAL", "storage_backings": [
+        {"type": "DATASTORE", "datastore_id": source.datastore[0]._moId}]}})
+    item = post("/vcenter/vm-template/library-items", {"spec": {"source_vm": source._moId, "name": item_name, "library": lib,
+                                                                "placement": {"folder": source.parent._moId,
+                                                                              "resource_pool": source.resourcePool._moId}}})
+    out = {"library": lib, "item": item}
+    if "ovf" in options:
+        out["ovf_item"] = post("/com/vmware/content/library/item", {"create_spec": {"library_id": lib, "name": options["ovf"], "type": "ovf"}})
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-guest", "template", "clone-template", "duplicate", "count", "snapshot", "upload"])
+    parser.add_argument("command", choices=["get", "set-guest", "template", "clone-template", "library", "duplicate", "count", "snapshot", "upload"])
     parser.add_argument("name", nargs="?")
     parser.add_argument("settings", nargs="*", help="key=value for set-guest; the snapshot's name for snapshot")
     args = parser.parse_args()
@@ -147,6 +173,9 @@ def main():
             print(json.dumps(upload(args, si, args.name)))
             return
         vm = find(si, args.name)
+        if args.command == "library":
+            print(json.dumps(library(args, si, vm, args.settings)))
+            return
         if args.command == "clone-template":
             vm = clone_template(si, vm, args.settings)
         elif args.command == "set-guest":
