@@ -154,43 +154,97 @@ options:
         description: Linux guest preparation.
         type: dict
         suboptions:
-          hostname: {description: Host name., type: str}
-          domain: {description: DNS domain., type: str}
-          time_zone: {description: Time zone (V(Europe/Berlin)., type: str}
-          hw_clock_utc: {description: Whether the hardware clock is in UTC., type: bool, default: true}
+          hostname:
+            description: "Host name."
+            type: str
+          domain:
+            description: "DNS domain."
+            type: str
+          time_zone:
+            description: "Time zone (V(Europe/Berlin)."
+            type: str
+          hw_clock_utc:
+            description: "Whether the hardware clock is in UTC."
+            type: bool
+            default: true
       windows:
         description: Windows sysprep.
         type: dict
         suboptions:
-          computer_name: {description: Computer (NetBIOS) name, up to 15 characters., type: str}
-          admin_password: {description: Password of the local Administrator., type: str, no_log: true}
-          full_name: {description: Registered owner., type: str}
-          org_name: {description: Registered organization., type: str}
-          product_key: {description: Windows product key., type: str, no_log: true}
-          time_zone: {description: Windows time zone index (85 is GMT)., type: int}
-          workgroup: {description: Workgroup to join (default V(WORKGROUP) when no domain is given)., type: str}
-          domain: {description: Active Directory domain to join., type: str}
-          domain_user: {description: User allowed to join the domain., type: str}
-          domain_password: {description: Password of O(customization.windows.domain_user)., type: str, no_log: true}
-          run_once: {description: Commands to run at the first logon., type: list, elements: str}
-          auto_logon: {description: Log on as Administrator once after customization., type: bool, default: false}
+          computer_name:
+            description: "Computer (NetBIOS) name, up to 15 characters."
+            type: str
+          admin_password:
+            description: "Password of the local Administrator."
+            type: str
+          full_name:
+            description: "Registered owner."
+            type: str
+          org_name:
+            description: "Registered organization."
+            type: str
+          product_key:
+            description: "Windows product key."
+            type: str
+          time_zone:
+            description: "Windows time zone index (85 is GMT)."
+            type: int
+          workgroup:
+            description: "Workgroup to join (default V(WORKGROUP) when no domain is given)."
+            type: str
+          domain:
+            description: "Active Directory domain to join."
+            type: str
+          domain_user:
+            description: "User allowed to join the domain."
+            type: str
+          domain_password:
+            description: "Password of O(customization.windows.domain_user)."
+            type: str
+          run_once:
+            description: "Commands to run at the first logon."
+            type: list
+            elements: str
+          auto_logon:
+            description: "Log on as Administrator once after customization."
+            type: bool
+            default: false
       cloud_init:
         description: cloud-init data (vCenter 7.0 U3+).
         type: dict
         suboptions:
-          user_data: {description: cloud-init user-data., type: str}
-          meta_data: {description: cloud-init meta-data (YAML)., type: str}
-      dns_servers: {description: DNS servers., type: list, elements: str}
-      dns_suffixes: {description: DNS search suffixes., type: list, elements: str}
+          user_data:
+            description: "cloud-init user-data."
+            type: str
+          meta_data:
+            description: "cloud-init meta-data (YAML)."
+            type: str
+      dns_servers:
+        description: "DNS servers."
+        type: list
+        elements: str
+      dns_suffixes:
+        description: "DNS search suffixes."
+        type: list
+        elements: str
       nics:
         description: IP settings per network adapter, in order.
         type: list
         elements: dict
         suboptions:
-          ip: {description: V(dhcp) or a static IPv4 address., type: str, default: dhcp}
-          netmask: {description: Netmask of a static address., type: str}
-          gateway: {description: Default gateway of a static address., type: str}
-          dns_domain: {description: DNS domain of this adapter., type: str}
+          ip:
+            description: "V(dhcp) or a static IPv4 address."
+            type: str
+            default: dhcp
+          netmask:
+            description: "Netmask of a static address."
+            type: str
+          gateway:
+            description: "Default gateway of a static address."
+            type: str
+          dns_domain:
+            description: "DNS domain of this adapter."
+            type: str
   power_on:
     description: Power the VM on after the deploy (guest customization runs then).
     type: bool
@@ -248,24 +302,50 @@ vm:
   returned: always
   type: dict
   contains:
-    name: {description: Name., type: str}
-    moid: {description: Managed object id (null in check mode before a deploy)., type: str}
-    uuid: {description: BIOS UUID., type: str}
-    instance_uuid: {description: vCenter instance UUID., type: str}
-    power_state: {description: Power state (V(powered-on), V(powered-off), V(suspended))., type: str}
-    ip: {description: The guest's IP address, when it reports one., type: str}
-    annotation: {description: Notes., type: str}
-    template: {description: Whether it is a template (always false for a deployed VM)., type: bool}
+    name:
+      description: "Name."
+      type: str
+    moid:
+      description: "Managed object id (null in check mode before a deploy)."
+      type: str
+    uuid:
+      description: "BIOS UUID."
+      type: str
+    instance_uuid:
+      description: "vCenter instance UUID."
+      type: str
+    power_state:
+      description: "Power state (V(powered-on), V(powered-off), V(suspended))."
+      type: str
+    ip:
+      description: "The guest's IP address, when it reports one."
+      type: str
+    annotation:
+      description: "Notes."
+      type: str
+    template:
+      description: "Whether it is a template (always false for a deployed VM)."
+      type: bool
 customization:
   description: The guest customization of this deploy (null without one, or when the VM already existed).
   returned: always
   type: dict
   contains:
-    status: {description: V(PENDING), V(RUNNING), V(SUCCEEDED) or V(FAILED) (V(PENDING) when not awaited)., type: str}
-    start_time: {description: When the guest started it (ISO 8601)., type: str}
-    end_time: {description: When it ended., type: str}
-    error: {description: The failure event and its reason., type: str}
-    spec: {description: What was applied (inline customization without secrets, or the specification's name)., type: dict}
+    status:
+      description: "V(PENDING), V(RUNNING), V(SUCCEEDED) or V(FAILED) (V(PENDING) when not awaited)."
+      type: str
+    start_time:
+      description: "When the guest started it (ISO 8601)."
+      type: str
+    end_time:
+      description: "When it ended."
+      type: str
+    error:
+      description: "The failure event and its reason."
+      type: str
+    spec:
+      description: "What was applied (inline customization without secrets, or the specification's name)."
+      type: dict
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import clone_spec, common, customization as cz, source

@@ -47,7 +47,7 @@ def check_hardware(p):
 
 def _pair(entries, devices, kind):
     labels = {d["label"]: d for d in devices}
-    claimed, pairs, free = set(), [], [d for d in devices]
+    claimed, pairs, free = set(), [], list(devices)
     for i, entry in enumerate(entries):
         if entry.get("label"):
             dev = labels.get(entry["label"])

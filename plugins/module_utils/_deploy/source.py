@@ -24,8 +24,7 @@ def _walk(nodes, path=""):
     for node in nodes or []:
         full = node.name if not path else path + "/" + node.name
         yield full, node
-        for item in _walk(node.childSnapshotList, full):
-            yield item
+        yield from _walk(node.childSnapshotList, full)
 
 
 def template_facts(ref, values, network_names):

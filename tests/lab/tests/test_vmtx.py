@@ -2,8 +2,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Self-tests of tests/lab/clone.go, customization.go and vmtx.go: template deploys as vCenter does them."""
 
-import time
-
 import pytest
 from pyVim.connect import Connect, Disconnect
 from pyVmomi import vim, vmodl
@@ -34,7 +32,7 @@ def linux_spec(nics=1, ip="192.0.2.10"):
     adapters = [vim.vm.customization.AdapterMapping(adapter=vim.vm.customization.IPSettings(
         ip=vim.vm.customization.FixedIp(ipAddress=ip), subnetMask="255.255.255.0", gateway=["192.0.2.1"]))]
     adapters += [vim.vm.customization.AdapterMapping(adapter=vim.vm.customization.IPSettings(
-        ip=vim.vm.customization.DhcpIpGenerator())) for _ in range(nics - 1)]
+        ip=vim.vm.customization.DhcpIpGenerator())) for _nic in range(nics - 1)]
     return vim.vm.customization.Specification(
         identity=vim.vm.customization.LinuxPrep(hostName=vim.vm.customization.FixedName(name="web01"), domain="lab.local"),
         globalIPSettings=vim.vm.customization.GlobalIPSettings(), nicSettingMap=adapters)
