@@ -365,7 +365,7 @@ EXISTING_PATHS = ["config.hardware.numCPU", "config.hardware.numCoresPerSocket",
 def existing_view(session, vm, folder_name, names):
     facts, values = common.vm_facts(session, vm, EXISTING_PATHS)
     marks = [o.value for o in values.get("config.extraConfig") or [] if o.key == source.SOURCE_MARK]
-    tmpl = source.template_facts(vm, dict(values, **{"config.hardware.device": values.get("config.hardware.device")}), names)
+    tmpl = source.template_facts(vm, values, names)
     hw = {"num_cpus": tmpl["num_cpus"], "cores_per_socket": tmpl["cores_per_socket"], "memory_mb": tmpl["memory_mb"],
           "disks": [{"label": d["label"], "size_mb": d["size_mb"]} for d in tmpl["disks"]],
           "nics": [{"label": n["label"], "network": n["network"]} for n in tmpl["nics"]]}
@@ -374,7 +374,7 @@ def existing_view(session, vm, folder_name, names):
     return facts, view
 
 
-def read_source(module, session, rest, place, names):
+def read_source(module, session, rest, names):
     """(template facts, template ref or None, VMTX item id or None)."""
     p = module.params
     if p["library"]:
@@ -455,12 +455,12 @@ def deploy(module, session, place, folder_name):
     if p["library"]:
         with module.rest() as rest:
             with module.doing("find %s" % template_plan.source_text(p)):
-                template, _ref, item_id = read_source(module, session, rest, place, names)
+                template, _ref, item_id = read_source(module, session, rest, names)
             state = prepare(module, session, template, networks, folder_name)
             run(module, session, place, template, None, item_id, networks, rest, *state)
     else:
         with module.doing("find %s" % template_plan.source_text(p)):
-            template, ref, _item = read_source(module, session, None, place, names)
+            template, ref, _item = read_source(module, session, None, names)
         state = prepare(module, session, template, networks, folder_name)
         run(module, session, place, template, ref, None, networks, None, *state)
 
