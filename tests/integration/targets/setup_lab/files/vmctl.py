@@ -62,8 +62,9 @@ def hardware(vm):
            "upgrade_version": policy.versionKey if policy else None, "disks": [], "nics": [], "cdroms": []}
     for dev in hw.device:
         if isinstance(dev, vim.vm.device.VirtualDisk):
+            parent = getattr(dev.backing, "parent", None)
             out["disks"].append({"label": dev.deviceInfo.label, "unit": dev.unitNumber, "size_mb": dev.capacityInKB // 1024,
-                                 "file": dev.backing.fileName})
+                                 "file": dev.backing.fileName, "parent": parent.fileName if parent else None})
         elif isinstance(dev, vim.vm.device.VirtualEthernetCard):
             port = getattr(dev.backing, "port", None)
             out["nics"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
@@ -110,7 +111,48 @@ def describe(vm):
         "memory_mb": vm.config.hardware.memoryMB, "version": vm.config.version, "snapshots": snapshots,
         "folder": vm.parent.name if vm.parent else None, "hardware": hardware(vm),
         "consolidation_needed": bool(vm.runtime.consolidationNeeded),
+        "hostname": vm.guest.hostName, "guest_id": vm.config.guestId,
+        "extra_config": {o.key: o.value for o in vm.config.extraConfig or []},
     }
+
+
+def clone_template(si, source, settings):
+    """Clone source into a template: NAME [guest_id=ID] [snapshot=NAME] (the default lab has none)."""
+    name, options = settings[0], dict(item.split("=", 1) for item in settings[1:])
+    config = vim.vm.ConfigSpec(guestId=options["guest_id"]) if "guest_id" in options else None
+    spec = vim.vm.CloneSpec(location=vim.vm.RelocateSpec(pool=source.resourcePool), config=config)
+    quiet_wait(source.CloneVM_Task(folder=source.parent, name=name, spec=spec))
+    vm = find(si, name)
+    if "snapshot" in options:
+        quiet_wait(vm.CreateSnapshot_Task(name=options["snapshot"], description="by vmctl", memory=False, quiesce=False))
+    vm.MarkAsTemplate()
+    return vm
+
+
+def library(args, si, source, settings):
+    """A local content library LIB holding a VMTX item made from ``source`` (and an empty OVF item):
+    settings LIB ITEM [ovf=NAME]. Uses the /rest content library API, as vcsim serves it."""
+    lib_name, item_name, options = settings[0], settings[1], dict(s.split("=", 1) for s in settings[2:])
+    base, http = "https://%s:%d/rest" % (args.host, args.port), requests.Session()
+    http.verify, http.trust_env = args.ca, False
+    token = http.post(base + "/com/vmware/cis/session", auth=(args.user, args.password), timeout=30).json()["value"]
+    http.headers["vmware-api-session-id"] = token
+
+    def post(path, body):
+        response = http.post(base + path, json=body, timeout=60)
+        if response.status_code >= 300:
+            sys.exit("vmctl: POST %s: HTTP %s %s" % (path, response.status_code, response.text))
+        return response.json()["value"]
+
+    lib = post("/com/vmware/content/local-library", {"create_spec": {"name": lib_name, "type": "LOCAL", "storage_backings": [
+        {"type": "DATASTORE", "datastore_id": source.datastore[0]._moId}]}})
+    item = post("/vcenter/vm-template/library-items", {"spec": {"source_vm": source._moId, "name": item_name, "library": lib,
+                                                                "placement": {"folder": source.parent._moId,
+                                                                              "resource_pool": source.resourcePool._moId}}})
+    out = {"library": lib, "item": item}
+    if "ovf" in options:
+        out["ovf_item"] = post("/com/vmware/content/library/item", {"create_spec": {"library_id": lib, "name": options["ovf"], "type": "ovf"}})
+    return out
 
 
 def main():
@@ -118,7 +160,7 @@ def main():
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-guest", "template", "duplicate", "count", "snapshot", "upload"])
+    parser.add_argument("command", choices=["get", "set-guest", "template", "clone-template", "library", "duplicate", "count", "snapshot", "upload"])
     parser.add_argument("name", nargs="?")
     parser.add_argument("settings", nargs="*", help="key=value for set-guest; the snapshot's name for snapshot")
     args = parser.parse_args()
@@ -131,7 +173,12 @@ def main():
             print(json.dumps(upload(args, si, args.name)))
             return
         vm = find(si, args.name)
-        if args.command == "set-guest":
+        if args.command == "library":
+            print(json.dumps(library(args, si, vm, args.settings)))
+            return
+        if args.command == "clone-template":
+            vm = clone_template(si, vm, args.settings)
+        elif args.command == "set-guest":
             extra = [vim.option.OptionValue(key="SET.guest." + key, value=value)
                      for key, value in (item.split("=", 1) for item in args.settings)]
             quiet_wait(vm.ReconfigVM_Task(vim.vm.ConfigSpec(extraConfig=extra)))
