@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Documentation checks: antsibull-docs (catches broken M()/O() references validate-modules misses)
-# and ansible-doc rendering of every module in the meta/runtime.yml action group.
+# and ansible-doc rendering of every module in the meta/runtime.yml action group and of every role.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
@@ -25,4 +25,16 @@ for m in "${modules[@]}"; do
     fi
     log "ansible-doc ${FQCN}.${m}: ok ($(wc -l <<<"${out}") lines)"
 done
+
+# Every role under roles/ (a directory with meta/argument_specs.yml) renders with ansible-doc -t role.
+shopt -s nullglob
+for spec in roles/*/meta/argument_specs.yml; do
+    r="$(basename "$(dirname "$(dirname "${spec}")")")"
+    out="$(ansible-doc -t role "${FQCN}.${r}" 2>&1)" || { printf '%s\n' "${out}"; log "ansible-doc -t role ${FQCN}.${r}: FAILED"; rc=1; continue; }
+    if ! grep -q "ENTRY POINT: .*main" <<<"${out}"; then
+        printf '%s\n' "${out}"; log "ansible-doc -t role ${FQCN}.${r}: no main entry point"; rc=1; continue
+    fi
+    log "ansible-doc -t role ${FQCN}.${r}: ok ($(wc -l <<<"${out}") lines)"
+done
+shopt -u nullglob
 exit "${rc}"

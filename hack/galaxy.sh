@@ -108,3 +108,6 @@ secret = os.environ["VMWARE_PASSWORD"]
 assert not any(secret in json.dumps(e) for e in events), "the password appears in a job event"
 print("ansible-runner: %d events; vm_power and vcenter_service_info results as expected, no secret in events" % len(events))
 PY
+
+log "AWX job templates: every playbook through ansible-runner, with its survey and the credentials' environment"
+python "${ROOT}/tests/awx/jobs.py" --collections "${WORK}/collections"
