@@ -193,6 +193,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _check_options(self):
         """Everything that can be refused is refused here, before any session opens."""
+        if not _soap.HAS_PYVMOMI:
+            raise AnsibleError(missing_required_lib("pyVmomi"))
         if self.get_option("page_size") < 1:
             raise InvalidInput("page_size must be a positive number of VMs, not %s" % self.get_option("page_size"))
         if (self.get_option("proxy_host") is None) != (self.get_option("proxy_port") is None):
@@ -219,8 +221,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return records
 
     def _read(self, plan):
-        if not _soap.HAS_PYVMOMI:
-            raise AnsibleError(missing_required_lib("pyVmomi"))
         params = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         session = _soap.SoapSession(params)
         self.action = "connect to vCenter %s as %s" % (session.target, params["username"])

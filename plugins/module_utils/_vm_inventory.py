@@ -74,6 +74,28 @@ def var_name(prop):
     return PREFIX + prop.replace(".", "_")
 
 
+def check_path(path):
+    """Refuse a property path VirtualMachine does not have, with pyVmomi's type tables (no round trip).
+
+    The path may go through data objects, not through arrays (the PropertyCollector cannot either).
+    """
+    kind, walked = vim.VirtualMachine, []
+    for part in path.split("."):
+        try:
+            info = kind._GetPropertyInfo(part)
+        except (AttributeError, KeyError):
+            info = None
+        if info is None:
+            where = "VirtualMachine" + "".join("." + step for step in walked)
+            raise InvalidInput("properties entry '%s' is neither one of %s nor a property path of VirtualMachine "
+                               "(%s has no '%s')" % (path, ", ".join(CATALOG), where, part), fault_type="InvalidProperty")
+        kind = info.type
+        walked.append(part)
+        if issubclass(kind, list) and part != path.split(".")[-1]:
+            raise InvalidInput("properties entry '%s' goes through the array %s: read the whole array instead"
+                               % (path, ".".join(walked)), fault_type="InvalidProperty")
+
+
 def plan_properties(properties, hostnames):
     """Split the asked properties into catalog names and raw vSphere paths, and list the paths to read.
 
@@ -96,9 +118,7 @@ def plan_properties(properties, hostnames):
             if path not in paths:
                 paths.append(path)
     for path in raw:
-        if not path or path.startswith(".") or path.endswith(".") or " " in path:
-            raise InvalidInput("properties entry '%s' is neither one of %s nor a vSphere property path such as "
-                               "config.hardware.numCPU" % (path, ", ".join(CATALOG)))
+        check_path(path)
         if path not in paths:
             paths.append(path)
     return names, raw, paths
