@@ -22,7 +22,7 @@ description:
   - The inventory file name must end with C(vcenter_vms.yml) or C(vcenter_vms.yaml).
 version_added: 1.0.0
 author:
-  - opensphere.vsphere contributors
+  - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
   - ansible.builtin.constructed
@@ -164,12 +164,17 @@ import os
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.release import __version__ as ANSIBLE_VERSION
+from ansible.utils.unsafe_proxy import wrap_var
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _rest, _soap
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _vm_inventory as vmi
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, VSphereError, describe
 
 # What a vSphere read is expected to raise; anything else is a bug and shows as one.
 EXPECTED_ERRORS = (VSphereError, OSError, http.client.HTTPException) + ((_soap.vmodl.MethodFault,) if _soap.HAS_PYVMOMI else ())
+# vCenter's strings (VM names, notes, ...) must never be templated. ansible-core 2.19+ does not
+# template a plugin's values unless the plugin trusts them; older versions need them marked unsafe.
+UNSAFE = wrap_var if tuple(int(part) for part in ANSIBLE_VERSION.split(".")[:2]) < (2, 19) else (lambda value: value)
 CONNECTION_OPTIONS = ("hostname", "username", "password", "port", "validate_certs", "ca_path", "proxy_host",
                       "proxy_port", "connect_timeout")
 
@@ -255,7 +260,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for host, rec in named:
             self.inventory.add_host(host)
             for var, value in rec.items():
-                self.inventory.set_variable(host, var, value)
+                self.inventory.set_variable(host, var, UNSAFE(value))
             if compose:
                 self._set_composite_vars(compose, rec, host, strict=strict)
             if groups or keyed:
@@ -274,4 +279,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                              % (condition, rec.get("vsphere_name"), exc))
                 return False
         return True
-

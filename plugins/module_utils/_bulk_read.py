@@ -20,12 +20,7 @@ import http.client
 import io
 import xml.etree.ElementTree as ET
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import VmomiSupport, vmodl
-
-try:
-    from pyVmomi.SoapAdapter import SoapResponseDeserializer
-except ImportError:  # _soap already recorded the missing pyVmomi
-    SoapResponseDeserializer = None
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import SoapResponseDeserializer, VmomiSupport, vmodl
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 VIM_NS = "urn:vim25"
@@ -34,6 +29,10 @@ _SCALARS = {
     "boolean": lambda text: text in ("true", "1"),
     "int": int, "long": int, "short": int, "byte": int, "float": float, "double": float,
 }
+
+
+_PRIMITIVE_ARRAYS = ("String", "Boolean", "Int", "Long", "Short", "Byte", "Float", "Double", "AnyType", "AnyURI",
+                     "DateTime", "Base64Binary")
 
 
 def _local(tag):
@@ -55,8 +54,12 @@ def _wsdl_type(name):
         return None
 
 
-def _fields(name, cache={}):  # noqa: B006 - a deliberate per-process memo of pyVmomi's type tables
+_FIELDS = {}  # wsdl type name -> its fields, memoised per process
+
+
+def _fields(name):
     """{field: (is_array, item type)} of a data object type, or None when pyVmomi does not know it."""
+    cache = _FIELDS
     if name not in cache:
         cls = _wsdl_type(name)
         if cls is None or not issubclass(cls, VmomiSupport.DataObject):
@@ -92,8 +95,8 @@ def convert(element, declared=None):
         return element.text
     if kind.startswith("ArrayOf"):
         item = kind[len("ArrayOf"):]
-        item = item[0].lower() + item[1:] if item in ("String", "Boolean", "Int", "Long", "Short", "Byte", "Float", "Double",
-                                                     "AnyType", "AnyURI", "DateTime", "Base64Binary") else item
+        if item in _PRIMITIVE_ARRAYS:
+            item = item[0].lower() + item[1:]
         return [convert(child, item) for child in element]
     if kind in _SCALARS:
         text = element.text or ""

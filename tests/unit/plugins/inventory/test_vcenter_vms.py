@@ -46,16 +46,17 @@ RECORDS = [
 ]
 
 
-def populate(records=RECORDS, **options):
+def populate(records=None, **options):
     plugin = inventory_loader.get("opensphere.vsphere.vcenter_vms")
-    defaults = {"plugin": "opensphere.vsphere.vcenter_vms", "hostname": "vc", "username": "u", "password": "p", "hostnames": ["name"], "filters": [], "include_templates": False,
+    defaults = {"plugin": "opensphere.vsphere.vcenter_vms", "hostname": "vc", "username": "u", "password": "p",
+                "hostnames": ["name"], "filters": [], "include_templates": False,
                 "include_powered_off": True, "compose": {}, "groups": {}, "keyed_groups": [], "strict": False,
                 "use_extra_vars": False, "leading_separator": True}
     defaults.update(trusted(options))
     plugin.set_options(direct=defaults)
     plugin.inventory = InventoryData()
     plugin.templar = Templar(loader=DataLoader())
-    plugin._populate(records)
+    plugin._populate(RECORDS if records is None else records)
     return plugin.inventory
 
 
