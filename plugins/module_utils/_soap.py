@@ -19,10 +19,12 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import ssl
 
 try:
     from pyVmomi import SoapStubAdapter, VmomiSupport, vim, vmodl
+    # re-exported for _bulk_read, which parses property reads itself but lets pyVmomi raise faults
+    from pyVmomi.SoapAdapter import SoapResponseDeserializer  # noqa: F401 pylint: disable=unused-import
 except ImportError:
     HAS_PYVMOMI = False
     PYVMOMI_IMPORT_ERROR = traceback.format_exc()
-    vim = vmodl = None
+    vim = vmodl = VmomiSupport = SoapResponseDeserializer = None
 else:
     HAS_PYVMOMI = True
     PYVMOMI_IMPORT_ERROR = None
