@@ -4,8 +4,9 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Debian packages: shellcheck (else ansible-test's shellcheck sanity test silently passes).
-DEB_PKGS=(shellcheck)
+# Debian packages: shellcheck (else ansible-test's shellcheck sanity test silently passes), chromium
+# (the docs site is opened in it headless).
+DEB_PKGS=(shellcheck chromium)
 missing=()
 for pkg in "${DEB_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${pkg}")
