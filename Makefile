@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export OPENSPHERE_VENV ?= $(HOME)/.cache/opensphere/venv
 
-.PHONY: help deps lab-start lab-stop sanity units integration integration-config lab-selftest lint docs galaxy test demo bench
+.PHONY: help deps lab-start lab-stop sanity units integration integration-config lab-selftest lint docs docs-site galaxy test demo bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -40,7 +40,10 @@ lint: ## ansible-lint production profile on roles/ and playbooks/, antsibull-cha
 docs: ## antsibull-docs lint-collection-docs and ansible-doc of every action-group module
 	hack/docs.sh
 
-galaxy: ## Build, check and install the collection tarball, run vm_power ad hoc with VMWARE_* env
+docs-site: ## HTML docs site (antsibull-docs + Sphinx, warnings as errors), links and pages checked in headless Chromium
+	hack/docs-site.sh
+
+galaxy: ## Build the tarball; REUSE, galaxy-importer, EE context and AWX (ansible-runner) checks
 	hack/galaxy.sh
 
 test: ## Everything CI runs, in order, with a summary (lab always stopped at the end)

@@ -5,8 +5,9 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Debian packages: shellcheck (else ansible-test's shellcheck sanity test silently passes),
-# qemu-utils (qemu-img writes the streamOptimized VMDKs of the OVF test data).
-DEB_PKGS=(shellcheck qemu-utils)
+# qemu-utils (qemu-img writes the streamOptimized VMDKs of the OVF test data), chromium (the docs
+# site is opened in it headless).
+DEB_PKGS=(shellcheck qemu-utils chromium)
 missing=()
 for pkg in "${DEB_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${pkg}")

@@ -45,6 +45,18 @@ if problems:
     sys.exit(1)
 PY
 
+log "REUSE: every file states its licence and copyright (reuse lint)"
+(cd "${ROOT}" && reuse lint --lines) || die "reuse lint found files without licence or copyright information"
+
+# galaxy-importer: the checks Galaxy and Automation Hub run on upload (tests/publish/galaxy-importer.cfg
+# says which are on; its ansible-test step is off: it needs a container engine). Any warning fails.
+log "galaxy-importer on $(basename "${tarball}")"
+(cd "${WORK}" && GALAXY_IMPORTER_CONFIG="${ROOT}/tests/publish/galaxy-importer.cfg" \
+    python -m galaxy_importer.main --print-result "${tarball}") >"${WORK}/importer.log" 2>&1 \
+    || { cat "${WORK}/importer.log"; die "galaxy-importer failed"; }
+python "${ROOT}/tests/publish/importer_summary.py" "${WORK}/importer.log" \
+    || die "galaxy-importer reported warnings or did not complete"
+
 log "ansible-galaxy collection install (temp collections path)"
 ANSIBLE_COLLECTIONS_PATH="${WORK}/collections" \
     ansible-galaxy collection install --offline -p "${WORK}/collections" "${tarball}"
@@ -63,6 +75,17 @@ for dependency in pyvmomi requests ca-certificates; do
     grep -qi "^- '${dependency}[ >=<]" <<<"${introspected}" \
         || die "ansible-builder introspect does not list ${dependency}"
 done
+
+log "ansible-builder create: the execution environment's build context names the collection and its needs"
+ansible-builder create -f "${ROOT}/execution-environment.yml" --context "${WORK}/ee" >/dev/null
+for need in pyvmomi:_build/requirements.txt requests:_build/requirements.txt \
+            ca-certificates:_build/bindep.txt opensphere.vsphere:_build/requirements.yml; do
+    grep -q "${need%%:*}" "${WORK}/ee/${need#*:}" \
+        || die "the EE build context's ${need#*:} does not name ${need%%:*}"
+done
+grep -qs "assemble" "${WORK}/ee/Containerfile" "${WORK}/ee/Dockerfile" \
+    || die "the EE build context does not install the Python and system requirements"
+log "EE build context ok: the collection, pyvmomi, requests and ca-certificates are named"
 
 log "ansible-runner (the engine behind AWX job templates) with credentials injected as environment"
 runner="${WORK}/runner"

@@ -5,7 +5,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e
 
-STEPS=(deps lab-start sanity units integration lab-selftest lint docs galaxy)
+STEPS=(deps lab-start sanity units integration lab-selftest lint docs docs-site galaxy)
 declare -A CMD=(
     [deps]="hack/deps.sh"
     [lab-start]="hack/lab.sh start"
@@ -15,6 +15,7 @@ declare -A CMD=(
     [lab-selftest]="hack/lab-selftest.sh"
     [lint]="hack/lint.sh"
     [docs]="hack/docs.sh"
+    [docs-site]="hack/docs-site.sh"
     [galaxy]="hack/galaxy.sh"
     [lab-stop]="hack/lab.sh stop"
 )

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Create or refresh the tooling venv outside the repository ($OPENSPHERE_VENV, default
-# ~/.cache/opensphere/venv) from tests/requirements-ci.txt. Reinstalls only when the requirements
+# ~/.cache/opensphere/venv) from tests/requirements-ci.txt ($OPENSPHERE_REQUIREMENTS: another file, for
+# hack/oldest.sh). Reinstalls only when the requirements
 # file (or the interpreter) changed, so a warm run costs a few milliseconds.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REQ="${ROOT}/tests/requirements-ci.txt"
+REQ="${OPENSPHERE_REQUIREMENTS:-${ROOT}/tests/requirements-ci.txt}"
 STAMP="${VENV}/.opensphere-requirements.sha256"
 
 pick_python() {

@@ -62,7 +62,7 @@ def check_options(p):
             bad("%s: mac_address needs mac_type manual" % where)
     labels = [nic["label"] for nic in p.get("nics") or [] if nic.get("label")]
     if len(labels) != len(set(labels)):
-        bad("nics: duplicate entries for label %s" % sorted(set(l for l in labels if labels.count(l) > 1)))
+        bad("nics: duplicate entries for label %s" % sorted(set(label for label in labels if labels.count(label) > 1)))
     cdrom = p.get("cdrom")
     if cdrom:
         if (cdrom["type"] == "iso") != bool(cdrom.get("iso_path")):
