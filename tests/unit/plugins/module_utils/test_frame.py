@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import patch_module_args
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import (
     ApiError, InvalidInput, NotFound, WaitTimeout, failure_keys,
