@@ -83,6 +83,10 @@ func (l *Lab) serveControl(w http.ResponseWriter, r *http.Request) {
 		if !decode(w, r, &in) {
 			return
 		}
+		if err := checkTaskDelays(in.Tasks); err != nil {
+			writeJSON(w, 400, map[string]string{"error": err.Error()})
+			return
+		}
 		dc := &inv.model.DelayConfig
 		if in.SoapMS != nil {
 			dc.Delay = *in.SoapMS

@@ -95,3 +95,17 @@ func (l *Lab) HandleHTTP(prefix string, fn HTTPHook) {
 	inv := l.inv()
 	inv.http = append(inv.http, httpRoute{prefix, fn})
 }
+
+// HandleAfterSOAP registers fn to run after every SOAP call has been answered
+// (method as on the wire), before the handler returns: a client on the same
+// connection cannot send its next call before fn is done.
+func (l *Lab) HandleAfterSOAP(fn func(method string)) {
+	inv := l.inv()
+	inv.afterHooks = append(inv.afterHooks, fn)
+}
+
+func (inv *inventory) afterSOAP(method string) {
+	for _, fn := range inv.afterHooks {
+		fn(method)
+	}
+}

@@ -18,7 +18,8 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		l.serveControl(w, r)
 		return
 	}
-	l.calls.add(callKey(r))
+	key := callKey(r)
+	l.calls.add(key)
 	inv := l.cur.Load()
 
 	rw := &trackingWriter{ResponseWriter: w}
@@ -56,6 +57,7 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	inv.mux.ServeHTTP(rw, r)
+	inv.afterSOAP(key) // extension.go: HandleAfterSOAP, before the client can send its next call
 }
 
 func isREST(p string) bool {
