@@ -90,7 +90,8 @@ for i in "${!shards[@]}"; do
         if [[ -x "${base_state}/lab-server" && ! -e "${LAB_STATE_DIR}/lab-server" ]]; then
             cp -p "${base_state}/lab-server" "${LAB_STATE_DIR}/lab-server"
         fi
-        export OPENSPHERE_TREE_ROOT="${OPENSPHERE_CACHE}/trees/$(printf '%s' "${ROOT}" | sha256sum | cut -c1-12)-shard$((i + 1))"
+        tree_key="$(printf '%s' "${ROOT}" | sha256sum | cut -c1-12)"
+        export OPENSPHERE_TREE_ROOT="${OPENSPHERE_CACHE}/trees/${tree_key}-shard$((i + 1))"
         # shellcheck disable=SC2086 # the target names are a word list
         run_targets ${shard_targets}
     ) >"${logs}/shard$((i + 1)).log" 2>&1 &

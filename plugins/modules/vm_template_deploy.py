@@ -402,7 +402,7 @@ def customization_of(module, session, template):
             raise NotFound("no customization specification named '%s'" % p["customization_spec"])
         identity = item.spec.identity
         kind = "windows" if isinstance(identity, (vim.vm.customization.Sysprep, vim.vm.customization.SysprepText)) else \
-            "cloud_init" if type(identity).__name__.endswith("CloudinitPrep") else "linux"
+            "cloud_init" if identity.__class__.__name__.endswith("CloudinitPrep") else "linux"
         settings = len(item.spec.nicSettingMap or [])
         if (kind != "cloud_init" or settings) and settings != len(template["nics"]):
             raise InvalidInput("customization specification '%s' has %d NIC settings but template %s has %d network adapters"

@@ -33,7 +33,7 @@ def wait_root(si, task, timeout):
 def test_eight_sessions_each_see_their_task_end(fresh):
     fresh.ctl("POST", "delay", {"tasks": {"ReconfigVm": 600}})
     names = ["DC0_H0_VM0", "DC0_H0_VM1", "DC0_C0_RP0_VM0", "DC0_C0_RP0_VM1"]
-    sessions = [fresh.connect() for _ in range(8)]
+    sessions = [fresh.connect() for _session in range(8)]
     start = threading.Barrier(8)
     results = [None] * 8
 

@@ -39,7 +39,7 @@ def test_vm_vanishes_after_the_nth_call(si, fresh, how):
 
 def test_snapshot_vanishes_by_moid(si, fresh):
     vm = find_vm(si, "DC0_H0_VM1")
-    state, _ = wait_task(si, vm.CreateSnapshot_Task("s1", "", False, False))
+    state = wait_task(si, vm.CreateSnapshot_Task("s1", "", False, False))[0]
     assert state == "success"
     snap = vm.snapshot.rootSnapshotList[0].snapshot
     fresh.ctl("POST", "vanish", {"object": snap._moId, "after": "RetrieveServiceContent"})

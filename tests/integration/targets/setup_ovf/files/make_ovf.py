@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the OVF/OVA test data the ovf targets, the lab self-tests and the bench deploy.
 
 Nothing is downloaded: descriptors are written here, disks are streamOptimized VMDKs that
