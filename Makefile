@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export OPENSPHERE_VENV ?= $(HOME)/.cache/opensphere/venv
 
-.PHONY: help deps lab-start lab-stop sanity units integration integration-config lab-selftest lint docs docs-site galaxy test demo bench
+.PHONY: help deps lab-start lab-stop sanity units integration integration-config lab-selftest lint docs docs-site galaxy oldest test demo bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ docs-site: ## HTML docs site (antsibull-docs + Sphinx, warnings as errors), link
 
 galaxy: ## Build the tarball; REUSE, galaxy-importer, EE context and AWX (ansible-runner) checks
 	hack/galaxy.sh
+
+oldest: ## Sanity, units and the module_examples target on the oldest ansible-core requires_ansible claims
+	hack/oldest.sh
 
 test: ## Everything CI runs, in order, with a summary (lab always stopped at the end)
 	hack/test-all.sh

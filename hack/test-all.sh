@@ -5,7 +5,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e
 
-STEPS=(deps lab-start sanity units integration lab-selftest lint docs docs-site galaxy)
+STEPS=(deps lab-start sanity units integration lab-selftest lint docs docs-site galaxy oldest)
 declare -A CMD=(
     [deps]="hack/deps.sh"
     [lab-start]="hack/lab.sh start"
@@ -17,6 +17,7 @@ declare -A CMD=(
     [docs]="hack/docs.sh"
     [docs-site]="hack/docs-site.sh"
     [galaxy]="hack/galaxy.sh"
+    [oldest]="hack/oldest.sh"
     [lab-stop]="hack/lab.sh stop"
 )
 names=() results=() secs=()
