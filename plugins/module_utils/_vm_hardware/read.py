@@ -182,8 +182,9 @@ def supported_versions(ctx):
 
 def needs_inventory(p):
     """Read the datacenter's networks and datastores only when the request names one."""
-    return bool(any(n.get("network") for n in p["nics"] or []) or any(d.get("datastore") for d in p["disks"] or [])
-                or (p["cdrom"] and p["cdrom"]["type"] == "iso"))
+    names_network = any(n.get("network") for n in p["nics"] or [])
+    names_datastore = any(d.get("datastore") for d in p["disks"] or [])
+    return bool(names_network or names_datastore or (p["cdrom"] and p["cdrom"]["type"] == "iso"))
 
 
 def needs_versions(p, before):
