@@ -81,7 +81,7 @@ for i in "${!shards[@]}"; do
     log "shard $((i + 1))/${jobs} (~${estimate} s): ${shard_targets}"
     # A lab, an env file and a tree of the shard's own; everything else as for a single run.
     (
-        export LAB_STATE_DIR="${base_state}-shard$((i + 1))"
+        export LAB_STATE_DIR="${base_state}/shard$((i + 1))"
         export LAB_ENV_FILE="${LAB_STATE_DIR}/env"
         export LAB_START_ARGS="--port $((base_port + 10 * i))"
         # The lab binary built for the main lab serves the shards too (cp -p keeps it newer than
