@@ -5,8 +5,10 @@
 
   check_site.py links DIR   every relative link of every page resolves to a file, and its #anchor
                             to an id in that file
-  check_site.py page FILE   a page as Chromium rendered it (--dump-dom) has a parameters table with
-                            rows, and example code
+  check_site.py page FILE [options-only]
+                            a page as Chromium rendered it (--dump-dom) has a parameters table with
+                            rows, and example code (role pages: the options table only; a role's
+                            argument spec has no examples section, its README has them)
 """
 
 import os
@@ -77,23 +79,23 @@ def check_links(root):
     return problems
 
 
-def check_page(path):
+def check_page(path, examples=True):
     page = parse(path)
     problems = []
     if not any("ansible-option-table" in table for table in page.tables):
         problems.append("no options table")
     elif page.rows < 3:
         problems.append("the options table has only %d rows" % page.rows)
-    if page.code_blocks < 1:
+    if examples and page.code_blocks < 1:
         problems.append("no example code block")
     print("rendered page: %d option table rows, %d YAML code blocks" % (page.rows, page.code_blocks))
     return problems
 
 
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("links", "page"):
+    if len(argv) not in (3, 4) or argv[1] not in ("links", "page") or argv[3:] not in ([], ["options-only"]):
         sys.exit(__doc__)
-    problems = check_links(argv[2]) if argv[1] == "links" else check_page(argv[2])
+    problems = check_links(argv[2]) if argv[1] == "links" else check_page(argv[2], examples=argv[3:] == [])
     for problem in problems:
         print("ERROR: " + problem)
     sys.exit(1 if problems else 0)
