@@ -5,6 +5,8 @@
 
     ovfctl.py --host H --port P --user U --password W --ca CA get NAME     # JSON (exists: false when absent)
     ovfctl.py ... set-ip NAME IP [TIMEOUT]   # once NAME exists and runs, make its guest report IP
+    ovfctl.py ... library LIB ITEM DIR       # a local content library LIB on LocalDS_0 holding the OVF
+                                             # package in DIR (its .ovf and disks) as item ITEM; JSON ids
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import os
 import ssl
 import sys
 import time
+import urllib.parse
 
+import requests
 from pyVim.connect import Disconnect, SmartConnect
 from pyVmomi import vim
 
@@ -54,18 +58,56 @@ def describe(vm):
             "networks": sorted(nets), "properties": props, "disks": disks, "ip": vm.guest.ipAddress}
 
 
+def library(args, si, lib_name, item_name, directory):
+    """Upload the package in ``directory`` into a new local library, with the content library's
+    update-session API (/rest, which vcsim and every vCenter since 6.5 serve): create the library
+    and an ovf item, open an update session, add each file (PUSH) and PUT it to its upload
+    endpoint, complete the session."""
+    base, http = "https://%s:%d/rest" % (args.host, args.port), requests.Session()
+    http.verify, http.trust_env = args.ca, False
+    http.headers["vmware-api-session-id"] = http.post(base + "/com/vmware/cis/session", auth=(args.user, args.password),
+                                                      timeout=30).json()["value"]
+
+    def post(path, body):
+        response = http.post(base + path, json=body, timeout=60)
+        if response.status_code >= 300:
+            sys.exit("ovfctl: POST %s: HTTP %s %s" % (path, response.status_code, response.text))
+        return response.json().get("value") if response.content else None
+
+    store = [ds for ds in si.content.rootFolder.childEntity[0].datastore if ds.name == "LocalDS_0"][0]
+    lib = post("/com/vmware/content/local-library", {"create_spec": {"name": lib_name, "type": "LOCAL", "storage_backings": [
+        {"type": "DATASTORE", "datastore_id": store._moId}]}})
+    item = post("/com/vmware/content/library/item", {"create_spec": {"library_id": lib, "name": item_name, "type": "ovf"}})
+    session = post("/com/vmware/content/library/item/update-session", {"create_spec": {"library_item_id": item}})
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        added = post("/com/vmware/content/library/item/updatesession/file/id:%s?~action=add" % session,
+                     {"file_spec": {"name": name, "source_type": "PUSH", "size": os.path.getsize(path)}})
+        target = urllib.parse.urlparse(added["upload_endpoint"]["uri"])
+        with open(path, "rb") as f:
+            response = http.put("%s://%s:%d%s" % (target.scheme, args.host, args.port, target.path), data=f, timeout=120)
+        if response.status_code >= 300:
+            sys.exit("ovfctl: PUT %s: HTTP %s %s" % (name, response.status_code, response.text))
+    post("/com/vmware/content/library/item/update-session/id:%s?~action=complete" % session, {})
+    http.delete(base + "/com/vmware/cis/session", timeout=30)
+    return {"library": lib, "item": item}
+
+
 def main():
     parser = argparse.ArgumentParser()
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-ip"])
+    parser.add_argument("command", choices=["get", "set-ip", "library"])
     parser.add_argument("name")
     parser.add_argument("rest", nargs="*")
     args = parser.parse_args()
     si = SmartConnect(host=args.host, port=args.port, user=args.user, pwd=args.password,
                       sslContext=ssl.create_default_context(cafile=args.ca))
     try:
+        if args.command == "library":
+            print(json.dumps(library(args, si, args.name, args.rest[0], args.rest[1])))
+            return
         if args.command == "get":
             found = vms_named(si, args.name)
             out = describe(found[0]) if len(found) == 1 else {"exists": False, "count": len(found)}
