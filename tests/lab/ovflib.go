@@ -30,9 +30,9 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"io"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
