@@ -13,7 +13,8 @@ package main
 //
 //   - filter {"target": {"resource_pool_id", "host_id", "folder_id"}} -> OvfSummary: name,
 //     annotation, EULAs, networks, storage_groups, additional_params (PropertyParams with the
-//     user-configurable properties, DeploymentOptionParams, SizeParams). The resource pool is
+//     user-configurable properties; a password property's type is "password"), DeploymentOptionParams,
+//     SizeParams; no disk list: the API has none). The resource pool is
 //     required and checked, as on vCenter.
 //   - deploy {"target", "deployment_spec": {name, annotation, accept_all_EULA, network_mappings
 //     (OVF network -> network id, standard or distributed), storage_provisioning (thin, thick,
@@ -123,7 +124,7 @@ func ovfSummary(it libItem, env *ovf.Envelope) map[string]any {
 				if prop == nil || prop.UserConfigurable == nil || !*prop.UserConfigurable {
 					continue
 				}
-				entry := map[string]any{"id": prop.Key, "type": prop.Type, "ui_optional": false, "category": category,
+				entry := map[string]any{"id": prop.Key, "type": filterType(prop), "ui_optional": false, "category": category,
 					"value": deref(prop.Default), "label": deref(prop.Label), "description": deref(prop.Description)}
 				if p.Class != nil {
 					entry["class_id"] = *p.Class
@@ -173,6 +174,26 @@ func ovfSummary(it libItem, env *ovf.Envelope) map[string]any {
 	}
 	out["additional_params"] = params
 	return out
+}
+
+// filterType is a property's type as the OVF service shows it: the OVF type, except that a
+// password property is "password" (with its length range, "password(8..20)", as ovftool prints it):
+// the vAPI Property has no password flag, this is how a client tells a secret.
+func filterType(p *ovf.Property) string {
+	if p.Password == nil || !*p.Password {
+		return p.Type
+	}
+	q, lo, hi := deref(p.Qualifiers), "", ""
+	if m := qualMinLen.FindStringSubmatch(q); m != nil {
+		lo = m[1]
+	}
+	if m := qualMaxLen.FindStringSubmatch(q); m != nil {
+		hi = m[1]
+	}
+	if lo == "" && hi == "" {
+		return "password"
+	}
+	return "password(" + lo + ".." + hi + ")"
 }
 
 func deref(s *string) string {

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import json
 import os
@@ -90,7 +91,13 @@ def library(args, si, lib_name, item_name, directory):
             sys.exit("ovfctl: PUT %s: HTTP %s %s" % (name, response.status_code, response.text))
     post("/com/vmware/content/library/item/update-session/id:%s?~action=complete" % session, {})
     http.delete(base + "/com/vmware/cis/session", timeout=30)
-    return {"library": lib, "item": item}
+    # vcsim keeps an uploaded VMDK as a descriptor and <name>-flat.vmdk (the data after its header):
+    # the bytes a deploy of the item sends, so the tests can check that the VM's disk holds them
+    digests = {}
+    for path in glob.glob(os.path.join(store.info.url, "contentlib-%s" % lib, item, "*-flat.vmdk")):
+        with open(path, "rb") as f:
+            digests[os.path.basename(path).replace("-flat.vmdk", ".vmdk")] = hashlib.sha256(f.read()).hexdigest()
+    return {"library": lib, "item": item, "disk_sha256": digests}
 
 
 def main():
