@@ -4,6 +4,7 @@
 """Look at OVF-deployed VMs in the lab with plain pyVmomi, independently of the collection.
 
     ovfctl.py --host H --port P --user U --password W --ca CA get NAME     # JSON (exists: false when absent)
+    ovfctl.py ... get NAME NAME...           # several: {name: JSON}, one session
     ovfctl.py ... set-ip NAME IP [TIMEOUT]   # once NAME exists and runs, make its guest report IP
     ovfctl.py ... library LIB ITEM DIR       # a local content library LIB on LocalDS_0 holding the OVF
                                              # package in DIR (its .ovf and disks) as item ITEM; JSON ids
@@ -116,10 +117,12 @@ def main():
             print(json.dumps(library(args, si, args.name, args.rest[0], args.rest[1])))
             return
         if args.command == "get":
-            found = vms_named(si, args.name)
-            out = describe(found[0]) if len(found) == 1 else {"exists": False, "count": len(found)}
-            out["count"] = len(found)
-            print(json.dumps(out))
+            outs = {}
+            for name in [args.name] + args.rest:
+                found = vms_named(si, name)
+                outs[name] = describe(found[0]) if len(found) == 1 else {"exists": False, "count": len(found)}
+                outs[name]["count"] = len(found)
+            print(json.dumps(outs[args.name] if not args.rest else outs))
             return
         deadline = time.time() + float(args.rest[1] if len(args.rest) > 1 else 60)
         while time.time() < deadline:
