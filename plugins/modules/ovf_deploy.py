@@ -83,7 +83,9 @@ options:
     description: CA bundle to verify an https O(url) with (instead of the system's).
     type: path
   datastore:
-    description: Datastore for the VM's files and disks (required for O(state=present); a datastore cluster is not supported).
+    description:
+      - Datastore for the VM's files and disks (required for O(state=present)), or a datastore cluster; Storage DRS then picks
+        the datastore (C(RecommendDatastores), read-only, also in check mode), and needs to be on for that cluster.
     type: str
   networks:
     description:
@@ -161,6 +163,20 @@ EXAMPLES = r"""
     deployment_option: large
     power_on: true
 
+- name: Deploy the same appliance from a content library into a datastore cluster (Storage DRS picks the datastore)
+  opensphere.vsphere.ovf_deploy:
+    library: appliances
+    library_item: appliance
+    name: web02
+    datacenter: DC0
+    cluster: DC0_C0
+    datastore: DC0_POD
+    networks:
+      frontend: VM Network
+    properties:
+      hostname: web02
+    power_on: true
+
 - name: Remove it again
   opensphere.vsphere.ovf_deploy:
     name: web01
@@ -203,7 +219,7 @@ differences:
   type: dict
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import common, ovf_descriptor, ovf_library, ovf_plan
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import common, ovf_descriptor, ovf_library, ovf_plan, storage_pod
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_import import (
     create_spec, import_vm, read_deployed, resolve_networks)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
@@ -272,7 +288,7 @@ def main_flow(module):
         with module.soap() as si:
             with module.doing("resolve the placement"):
                 where = resolve(si, datacenter=p["datacenter"], folder=p["folder"], cluster=p["cluster"], host=p["host"],
-                                resource_pool=p["resource_pool"], datastore=p["datastore"])
+                                resource_pool=p["resource_pool"], datastore=p["datastore"], storage_pods=True)
             with module.doing("look for VM '%s' in folder %s" % (p["name"], where.names.get("folder"))):
                 vm = common.find_in_folder(si, where.folder, p["name"])
                 facts, deployed = read_deployed(si, vm) if vm is not None else (common.absent_facts(p["name"]), None)
@@ -352,6 +368,10 @@ def remove(module, si, vm, deployed):
 
 def validate(module, si, where, importer, desc, values, option):
     """vCenter's view of the request (also in check mode: it changes nothing); the warnings."""
+    if storage_pod.is_pod(where.datastore):
+        with module.doing("have Storage DRS pick a datastore of datastore cluster '%s'" % module.params["datastore"]):
+            where.datastore = storage_pod.pick_datastore(si, where.datastore, module.params["datastore"], where.resource_pool,
+                                                         where.folder, module.params["name"])
     with module.doing("have vCenter validate the import spec"):
         warnings = importer.validate(module, si, where, desc, values, option)
         if warnings and module.params["fail_on_spec_warnings"]:

@@ -63,7 +63,9 @@ options:
     description: CA bundle to verify an https O(url) with.
     type: path
   datastore:
-    description: Datastore of the placement to validate for; giving it asks vCenter to validate.
+    description: >-
+      Datastore (or datastore cluster: Storage DRS picks one of its datastores) of the placement to validate for;
+      giving it asks vCenter to validate.
     type: str
   name:
     description: VM name used in the validated import spec.
@@ -169,7 +171,7 @@ validation:
   type: dict
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import ovf_descriptor, ovf_library
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import ovf_descriptor, ovf_library, storage_pod
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_import import resolve_networks, spec_result
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
@@ -213,7 +215,7 @@ def library_flow(module):
     with module.soap() as si:
         with module.doing("resolve the placement"):
             where = resolve(si, datacenter=p["datacenter"], cluster=p["cluster"], host=p["host"],
-                            resource_pool=p["resource_pool"], datastore=p["datastore"])
+                            resource_pool=p["resource_pool"], datastore=p["datastore"], storage_pods=True)
         with module.rest() as rest:
             with module.doing("read OVF template %s/%s" % (p["library"], p["library_item"])):
                 item_id = ovf_library.find_item(rest, p["library"], p["library_item"])
@@ -245,7 +247,11 @@ def main_flow(module):
             with module.soap() as si:
                 with module.doing("resolve the placement"):
                     where = resolve(si, datacenter=p["datacenter"], cluster=p["cluster"], host=p["host"],
-                                    resource_pool=p["resource_pool"], datastore=p["datastore"])
+                                    resource_pool=p["resource_pool"], datastore=p["datastore"], storage_pods=True)
+                if storage_pod.is_pod(where.datastore):
+                    with module.doing("have Storage DRS pick a datastore of datastore cluster '%s'" % p["datastore"]):
+                        where.datastore = storage_pod.pick_datastore(si, where.datastore, p["datastore"], where.resource_pool,
+                                                                     where.folder, p["name"])
                 with module.doing("have vCenter validate an import spec"):
                     nets = resolve_networks(si, where.datacenter, p["networks"].values())
                     _spec, errors, warnings = spec_result(si, source.descriptor, where, p["name"], values, nets,

@@ -6,6 +6,7 @@
     ovfctl.py --host H --port P --user U --password W --ca CA get NAME     # JSON (exists: false when absent)
     ovfctl.py ... get NAME NAME...           # several: {name: JSON}, one session
     ovfctl.py ... set-ip NAME IP [TIMEOUT]   # once NAME exists and runs, make its guest report IP
+    ovfctl.py ... pod NAME DATASTORE [sdrs=off] # a datastore cluster NAME holding DATASTORE (Storage DRS on)
     ovfctl.py ... library LIB ITEM DIR       # a local content library LIB on LocalDS_0 holding the OVF
                                              # package in DIR (its .ovf and disks) as item ITEM; JSON ids
 """
@@ -101,18 +102,41 @@ def library(args, si, lib_name, item_name, directory):
     return {"library": lib, "item": item, "disk_sha256": digests}
 
 
+def quiet_wait(task, timeout=60):
+    deadline = time.time() + timeout
+    while task.info.state not in ("success", "error") and time.time() < deadline:
+        time.sleep(0.05)
+    if task.info.state != "success":
+        sys.exit("ovfctl: task %s: %s" % (task.info.descriptionId, task.info.error))
+
+
+def pod(si, name, datastore, options):
+    """A datastore cluster (StoragePod) ``name`` in the datacenter's datastore folder holding ``datastore``."""
+    dc = si.content.rootFolder.childEntity[0]
+    store = [ds for ds in dc.datastore if ds.name == datastore][0]
+    storage_pod = dc.datastoreFolder.CreateStoragePod(name=name)
+    sdrs = options.get("sdrs", "on") == "on"
+    quiet_wait(si.content.storageResourceManager.ConfigureStorageDrsForPod_Task(
+        pod=storage_pod, modify=True, spec=vim.storageDrs.ConfigSpec(podConfigSpec=vim.storageDrs.PodConfigSpec(enabled=sdrs))))
+    quiet_wait(storage_pod.MoveIntoFolder_Task(list=[store]))
+    return {"pod": storage_pod._moId, "datastore": store._moId, "sdrs": sdrs}
+
+
 def main():
     parser = argparse.ArgumentParser()
     for option in ("host", "user", "password", "ca"):
         parser.add_argument("--" + option, required=True)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("command", choices=["get", "set-ip", "library"])
+    parser.add_argument("command", choices=["get", "set-ip", "library", "pod"])
     parser.add_argument("name")
     parser.add_argument("rest", nargs="*")
     args = parser.parse_args()
     si = SmartConnect(host=args.host, port=args.port, user=args.user, pwd=args.password,
                       sslContext=ssl.create_default_context(cafile=args.ca))
     try:
+        if args.command == "pod":
+            print(json.dumps(pod(si, args.name, args.rest[0], dict(o.split("=", 1) for o in args.rest[1:]))))
+            return
         if args.command == "library":
             print(json.dumps(library(args, si, args.name, args.rest[0], args.rest[1])))
             return

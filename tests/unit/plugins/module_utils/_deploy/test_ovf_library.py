@@ -113,3 +113,33 @@ def test_predicted_warnings_name_unmapped_networks():
     desc = ovf_library.describe(SUMMARY)
     assert ovf_library.predicted_warnings(desc, {"frontend": "x"}) == [
         "OVF network 'backend' is not mapped; its adapters are connected to the default network"]
+
+
+def test_storage_drs_placement_takes_the_best_recommendation_or_refuses():
+    from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import storage_pod
+    from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim
+
+    low, best = vim.Datastore("datastore-1"), vim.Datastore("datastore-2")
+
+    def rec(rating, ds):
+        return vim.cluster.Recommendation(key=str(rating), rating=rating, action=[vim.storageDrs.StoragePlacementAction(destination=ds)])
+
+    class Manager:
+        def __init__(self, answer):
+            self.answer, self.specs = answer, []
+
+        def RecommendDatastores(self, storageSpec):  # noqa: N802 (the vSphere method's name)
+            self.specs.append(storageSpec)
+            return vim.storageDrs.StoragePlacementResult(recommendations=self.answer)
+
+    class Session:
+        def __init__(self, answer):
+            self.content = type("Content", (), {"storageResourceManager": Manager(answer)})()
+
+    pod = vim.StoragePod("group-p1")
+    session = Session([rec(1, low), rec(5, best)])
+    assert storage_pod.pick_datastore(session, pod, "pod", None, None, "web") is best
+    spec = session.content.storageResourceManager.specs[0]
+    assert spec.type == "create" and spec.podSelectionSpec.storagePod is pod and spec.configSpec.name == "web"
+    with pytest.raises(InvalidInput, match="datastore cluster 'pod' gives no placement recommendation"):
+        storage_pod.pick_datastore(Session([]), pod, "pod", None, None, "web")
