@@ -11,7 +11,8 @@ short_description: Read an OVF or OVA package and say what deploying it needs, o
 version_added: 0.1.0
 description:
   - Reads the descriptor of a local C(.ovf)/C(.ova) or of an http(s) URL to either (an OVA from a URL is read
-    only up to its descriptor), or vCenter's summary of an OVF template in a content library, and returns its networks, properties, deployment options, disks and EULAs,
+    only up to its descriptor), or vCenter's summary of an OVF template in a content library, and returns its
+    networks, properties, deployment options, disks and EULAs,
     what M(opensphere.vsphere.ovf_deploy) takes as O(opensphere.vsphere.ovf_deploy#module:networks),
     O(opensphere.vsphere.ovf_deploy#module:properties) and O(opensphere.vsphere.ovf_deploy#module:deployment_option).
   - With O(datastore) and one of O(cluster), O(host), O(resource_pool), it also asks vCenter to validate an import
