@@ -16,13 +16,13 @@ package main
 //
 //	{"object": "DC0_H0_VM0", "message_id": "msg.uuid.altered", "text": "...",
 //	 "choices": ["Cancel", "I Moved It", "I Copied It"], "default": 2,
-//	 "on": "PowerOnVM_Task", "cancel": ["Cancel"]}
+//	 "raised_by": "PowerOnVM_Task", "cancel": ["Cancel"]}
 //
-// raises the question at the next call of "on" (PowerOnVM_Task, PowerOffVM_Task,
+// raises the question at the next call of "raised_by" (PowerOnVM_Task, PowerOffVM_Task,
 // SuspendVM_Task, ResetVM_Task) on that VM: the call returns a running task and
 // the question; an answer naming a "cancel" choice ends the task in error
 // (RequestCanceled, VM untouched), any other runs the operation and completes
-// the task with its outcome. Without "on" the question is pending at once, and
+// the task with its outcome. Without "raised_by" the question is pending at once, and
 // every power operation on the VM waits behind it until it is answered (then
 // runs whatever the choice). Choice keys are "0", "1", ... as vCenter sends them.
 // GET shows the rules, pending questions and the answers given; DELETE clears
@@ -50,7 +50,7 @@ type questionRule struct {
 	Text      string   `json:"text"`
 	Choices   []string `json:"choices"`
 	Default   int      `json:"default"`
-	On        string   `json:"on"`
+	RaisedBy  string   `json:"raised_by"`
 	Cancel    []string `json:"cancel"`
 	Fired     int      `json:"fired"`
 }
@@ -159,7 +159,7 @@ func (q *questions) opHook(ctx *simulator.Context, m *simulator.Method) soap.Has
 	raisedHere := false
 	if p == nil {
 		for _, r := range q.rules {
-			if r.On == m.Name && r.Fired == 0 && objectMatches(ctx, r.Object, vm.Self) {
+			if r.RaisedBy == m.Name && r.Fired == 0 && objectMatches(ctx, r.Object, vm.Self) {
 				r.Fired++
 				p = q.raise(ctx, vm, r, true)
 				raisedHere = true
@@ -257,13 +257,13 @@ func (q *questions) control(inv *inventory) http.HandlerFunc {
 				writeJSON(w, 400, map[string]string{"error": "default must index choices"})
 				return
 			}
-			if rule.On != "" && !slices.Contains(questionOps, rule.On) {
-				writeJSON(w, 400, map[string]string{"error": fmt.Sprintf("on must be one of %v", questionOps)})
+			if rule.RaisedBy != "" && !slices.Contains(questionOps, rule.RaisedBy) {
+				writeJSON(w, 400, map[string]string{"error": fmt.Sprintf("raised_by must be one of %v", questionOps)})
 				return
 			}
 			q.mu.Lock()
 			defer q.mu.Unlock()
-			if rule.On == "" {
+			if rule.RaisedBy == "" {
 				vm := vmNamed(reg, rule.Object)
 				if vm == nil {
 					writeJSON(w, 404, map[string]string{"error": "no VM " + rule.Object})

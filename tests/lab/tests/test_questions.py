@@ -8,7 +8,7 @@ from pyVmomi import vim, vmodl
 from conftest import find_vm, wait_property, wait_task, watch
 
 MOVED = {"object": "DC0_H0_VM0", "message_id": "msg.uuid.altered", "text": "Moved or copied?",
-         "choices": ["Cancel", "I Moved It", "I Copied It"], "default": 2, "on": "PowerOnVM_Task", "cancel": ["Cancel"]}
+         "choices": ["Cancel", "I Moved It", "I Copied It"], "default": 2, "raised_by": "PowerOnVM_Task", "cancel": ["Cancel"]}
 
 
 def off(si, vm):
@@ -56,7 +56,7 @@ def test_answer_vm_refuses_a_question_not_pending_and_a_choice_not_offered(fresh
     with pytest.raises(vmodl.fault.InvalidArgument) as err:
         vm.AnswerVM(questionId="_vmx1", answerChoice="0")
     assert err.value.invalidProperty == "questionId"
-    raised = fresh.ctl("POST", "questions", dict(MOVED, on=""))
+    raised = fresh.ctl("POST", "questions", dict(MOVED, raised_by=""))
     question = vm.runtime.question
     assert question.id == raised["id"]
     with pytest.raises(vmodl.fault.InvalidArgument) as err:
@@ -70,7 +70,7 @@ def test_answer_vm_refuses_a_question_not_pending_and_a_choice_not_offered(fresh
 
 def test_a_pending_question_holds_power_operations_until_answered(fresh, si):
     vm = find_vm(si, "DC0_H0_VM0")
-    fresh.ctl("POST", "questions", dict(MOVED, on="", text="Out of disk space", choices=["Retry", "Cancel"], default=0))
+    fresh.ctl("POST", "questions", dict(MOVED, raised_by="", text="Out of disk space", choices=["Retry", "Cancel"], default=0))
     task = vm.PowerOffVM_Task()
     with pytest.raises(TimeoutError):
         wait_property(si, vm, "runtime.powerState", "poweredOff", timeout=0.5)
@@ -83,10 +83,10 @@ def test_a_pending_question_holds_power_operations_until_answered(fresh, si):
 def test_control_refuses_bad_rules_and_delete_clears(fresh, si):
     fresh.ctl("POST", "questions", {"object": "DC0_H0_VM0", "text": "x", "choices": []}, expect=400)
     fresh.ctl("POST", "questions", dict(MOVED, default=5), expect=400)
-    fresh.ctl("POST", "questions", dict(MOVED, on="CloneVM_Task"), expect=400)
-    fresh.ctl("POST", "questions", dict(MOVED, on="", object="nosuch"), expect=404)
-    fresh.ctl("POST", "questions", dict(MOVED, on=""))
-    fresh.ctl("POST", "questions", dict(MOVED, on=""), expect=409)
+    fresh.ctl("POST", "questions", dict(MOVED, raised_by="CloneVM_Task"), expect=400)
+    fresh.ctl("POST", "questions", dict(MOVED, raised_by="", object="nosuch"), expect=404)
+    fresh.ctl("POST", "questions", dict(MOVED, raised_by=""))
+    fresh.ctl("POST", "questions", dict(MOVED, raised_by=""), expect=409)
     fresh.ctl("DELETE", "questions")
     vm = find_vm(si, "DC0_H0_VM0")
     assert vm.runtime.question is None
