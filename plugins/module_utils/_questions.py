@@ -92,10 +92,11 @@ def match(question, answers):
 
 def pending(name, question, what):
     """The error for a question that blocks ``what`` and that no answer covers."""
+    labels = [c["label"] for c in question["choices"]]
+    example = question["default"] or (labels[0] if labels else "<choice>")
     return InvalidInput("VM '%s' is waiting for an answer to %s; %s waits behind it: give answers, e.g. "
                         "answers: {'%s': '%s'}" % (name, question_text(question), what,
-                                                   (question["message_ids"] or [question["id"]])[0],
-                                                   question["default"] or question["choices"][0]["label"]),
+                                                   (question["message_ids"] or [question["id"]])[0], example),
                         fault_type="QuestionPending", question=question)
 
 
