@@ -3,7 +3,7 @@
 """Self-tests of tests/lab/questions.go: pending VM questions (runtime.question) and AnswerVM."""
 
 import pytest
-from pyVmomi import vim, vmodl
+from pyVmomi import vmodl
 
 from conftest import find_vm, wait_property, wait_task, watch
 

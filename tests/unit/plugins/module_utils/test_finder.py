@@ -78,8 +78,8 @@ PARENTS = {"vm-a": "group-a", "vm-t": "group-t", "vm-d1": "group-v1", "vm-u": "g
 @pytest.fixture
 def walk(monkeypatch):
     """A FakeSession whose walk answers _walk_rows() (counted) and whose parent read knows PARENTS."""
-    session = FakeSession(root=vim.Folder("group-d1"), rows=[(vim.VirtualMachine(moid), {"parent": vim.Folder(parent), "parentVApp": None})
-                                for moid, parent in PARENTS.items()])
+    rows = [(vim.VirtualMachine(moid), {"parent": vim.Folder(parent), "parentVApp": None}) for moid, parent in PARENTS.items()]
+    session = FakeSession(root=vim.Folder("group-d1"), rows=rows)
     session.ref = lambda kind, moid: getattr(vim, kind)(moid)
     session.walks = []
 
