@@ -156,24 +156,23 @@ def _invoke(session, method, args):
 
 
 def _stream_rows(response, chunk_size=1 << 16):
-    parser = ET.XMLPullParser(events=("start", "end"))
-    rows, token, holder = [], None, None
+    # end events only (half the events of start+end); a finished ``objects`` element is emptied
+    # in place, so the tree keeps one empty element per object and never the object's values
+    parser = ET.XMLPullParser(events=("end",))
+    rows, token = [], None
     while True:
         chunk = response.read(chunk_size)
         if not chunk:
             break
         parser.feed(chunk)
-        for event, element in parser.read_events():
-            tag = _local(element.tag)
-            if event == "start":
-                if tag == "returnval":
-                    holder = element
-                continue
-            if tag == "objects" and holder is not None:
+        for _event, element in parser.read_events():
+            tag = element.tag
+            if tag.endswith("objects") and _local(tag) == "objects":
                 rows.append(_row(element))
-                holder.remove(element)  # done with it: the tree never holds more than one object
-            elif tag == "token" and holder is not None:
-                token = element.text
+                element.clear()
+            elif tag.endswith("returnval") and _local(tag) == "returnval":
+                # the continuation token is a direct child (a property value may hold a "token" field too)
+                token = next((child.text for child in element if _local(child.tag) == "token"), None)
     parser.close()
     return rows, token
 
