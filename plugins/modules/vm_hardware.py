@@ -36,13 +36,13 @@ attributes:
     support: full
 options:
   num_cpus:
-    description: Number of virtual CPUs.
+    description: Number of virtual CPUs, at most 768 (vSphere's maximum).
     type: int
   cores_per_socket:
     description: Cores per virtual socket; must divide the number of CPUs. Changes only while the VM is off.
     type: int
   memory_mb:
-    description: Memory in MB; a positive multiple of 4.
+    description: Memory in MB; a positive multiple of 4, at most 24 TB (25165824).
     type: int
   cpu_hot_add:
     description: Whether CPUs can be added while the VM runs. Changes only while the VM is off.
@@ -93,7 +93,7 @@ options:
         description: Unit number on the controller (0-15, not 7).
         type: int
       size_gb:
-        description: Size in GB. A disk grows to it; shrinking is refused.
+        description: Size in GB, at most 62 TB (63488). A disk grows to it; shrinking is refused.
         type: int
       size_mb:
         description: Size in MB, instead of O(disks[].size_gb).
@@ -116,6 +116,7 @@ options:
         default: false
   nics:
     description:
+      - A VM has at most 10 network adapters; a request that would leave more is refused before any change.
       - Network adapters. An entry names an adapter by O(nics[].label), or else stands for the next adapter in order that
         no other entry names; an entry with no adapter left becomes a new adapter.
     type: list
@@ -142,7 +143,9 @@ options:
         type: str
         choices: [generated, manual, assigned]
       mac_address:
-        description: The MAC address, with O(nics[].mac_type=manual).
+        description:
+          - The MAC address, with O(nics[].mac_type=manual): six hex pairs separated by C(:) or C(-), in the range
+            vCenter accepts for a manual address, C(00:50:56:00:00:00) to C(00:50:56:3F:FF:FF). Reported in lower case.
         type: str
       state:
         description: V(absent) removes the adapter named by O(nics[].label).

@@ -11,6 +11,7 @@ removed unless an entry says ``state: absent``.
 from __future__ import annotations
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_nic_count
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import ISO_PATH, SCSI_UNITS, bad, disk_size
 
 
@@ -154,7 +155,9 @@ def plan_nics(plan, before, p, networks):
             want["mac_address"] = None
         if want != dev:
             plan.after["nics"] = [want if n["key"] == dev["key"] else n for n in plan.after["nics"]]
-            plan.devices.append(("edit", "nic", want, {}))
+            # the backing is rebuilt only for a new network (a port group's switch uuid is read only then)
+            plan.devices.append(("edit", "nic", want, {"network_changed": want["network"] != dev["network"]}))
+    check_nic_count(len(plan.after["nics"]))
 
 
 def cdrom_media(before, want):

@@ -19,6 +19,9 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom, plan_disks, plan_nics
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import (
+    check_disk_size, check_nic_count, check_sizes, normalize_mac,
+)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
     ISO_PATH, SCSI_UNITS, bad, disk_size, normalize_version, version_number,
 )
@@ -31,6 +34,7 @@ def check_options(p):
             bad("%s must be a positive number, not %s" % (option, p[option]))
     if p.get("memory_mb") is not None and p["memory_mb"] % 4:
         bad("memory_mb must be a multiple of 4 MB; %s is not (try %s)" % (p["memory_mb"], p["memory_mb"] - p["memory_mb"] % 4 or 4))
+    check_sizes(p)
     if p.get("num_cpus") and p.get("cores_per_socket") and p["num_cpus"] % p["cores_per_socket"]:
         bad("cores_per_socket %s does not divide num_cpus %s" % (p["cores_per_socket"], p["num_cpus"]))
     p["hardware_version"] = normalize_version(p.get("hardware_version"), "hardware_version")
@@ -42,6 +46,7 @@ def check_options(p):
         size = disk_size(disk)
         if size is not None and size <= 0:
             bad("%s: the size must be positive, not %s" % (where, size))
+        check_disk_size(where, size)
         if disk["state"] == "absent" and disk.get("label") is None and disk.get("unit_number") is None:
             bad("%s: state absent needs label or unit_number, so that only the disk named is removed" % where)
         if disk.get("unit_number") is not None and disk["unit_number"] not in SCSI_UNITS:
@@ -60,6 +65,9 @@ def check_options(p):
             bad("%s: mac_type manual needs mac_address" % where)
         if nic.get("mac_address") and nic.get("mac_type") != "manual":
             bad("%s: mac_address needs mac_type manual" % where)
+        if nic.get("mac_address"):
+            nic["mac_address"] = normalize_mac(where, nic["mac_address"])
+    check_nic_count(len([nic for nic in p.get("nics") or [] if nic["state"] == "present"]))
     labels = [nic["label"] for nic in p.get("nics") or [] if nic.get("label")]
     if len(labels) != len(set(labels)):
         bad("nics: duplicate entries for label %s" % sorted(set(label for label in labels if labels.count(label) > 1)))

@@ -21,6 +21,8 @@ def _nic_backing(name, ctx):
     if net is None:
         raise NotFound("no network named '%s'" % name)
     if net["key"]:
+        if not net["dvs_uuid"]:
+            raise NotFound("the distributed switch of port group '%s' was not read" % name)
         port = vim.dvs.PortConnection(portgroupKey=net["key"], switchUuid=net["dvs_uuid"])
         return Device.VirtualEthernetCard.DistributedVirtualPortBackingInfo(port=port)
     return Device.VirtualEthernetCard.NetworkBackingInfo(deviceName=name, network=net["ref"])
@@ -51,14 +53,20 @@ def _disk(op, want, ctx, new_key, extra):
     return change
 
 
-def _nic(op, want, ctx, new_key):
+def _nic(op, want, ctx, new_key, extra):
     change = Device.VirtualDeviceSpec(operation=op)
     if op == "remove":
         change.device = ctx.devices[want["key"]]
         return change
-    dev = _nic_class(want["device_type"])(key=new_key) if op == "add" else ctx.devices[want["key"]]
-    dev.backing = _nic_backing(want["network"], ctx)
-    dev.connectable = _connectable(want["connected"], want["start_connected"])
+    if op == "add":
+        dev = _nic_class(want["device_type"])(key=new_key)
+        dev.connectable = _connectable(want["connected"], want["start_connected"])
+    else:
+        dev = ctx.devices[want["key"]]
+        dev.connectable = dev.connectable or _connectable(want["connected"], want["start_connected"])
+        dev.connectable.connected, dev.connectable.startConnected = want["connected"], want["start_connected"]
+    if op == "add" or extra.get("network_changed"):
+        dev.backing = _nic_backing(want["network"], ctx)
     dev.addressType = want["mac_type"]
     dev.macAddress = want["mac_address"] if want["mac_type"] == "manual" else None
     change.device = dev
@@ -89,7 +97,7 @@ def config_spec(plan, ctx):
         if kind == "disk":
             changes.append(_disk(op, want, ctx, new_key, extra))
         elif kind == "nic":
-            changes.append(_nic(op, want, ctx, new_key))
+            changes.append(_nic(op, want, ctx, new_key, extra))
         else:
             changes.append(_cdrom(want, ctx))
     spec.deviceChange = changes

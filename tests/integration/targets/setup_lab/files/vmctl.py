@@ -69,7 +69,8 @@ def hardware(vm):
             port = getattr(dev.backing, "port", None)
             out["nics"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
                                 "network": port.portgroupKey if port else dev.backing.deviceName,
-                                "start_connected": dev.connectable.startConnected})
+                                "start_connected": dev.connectable.startConnected,
+                                "connected": dev.connectable.connected, "mac": dev.macAddress})
         elif isinstance(dev, vim.vm.device.VirtualCdrom):
             out["cdroms"].append({"label": dev.deviceInfo.label, "backing": type(dev.backing).__name__.rsplit(".", 1)[-1],
                                   "file": getattr(dev.backing, "fileName", None)})

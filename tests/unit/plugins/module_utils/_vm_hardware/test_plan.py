@@ -169,6 +169,19 @@ BAD = [
     ({"nics": [{"device_type": "e1000"}]}, "adapter type"),
     ({"nics": [{"mac_type": "manual"}]}, "needs mac_address"),
     ({"cdrom": {"type": "iso", "iso_path": "a.iso"}}, "must look like"),
+    # vSphere's maxima and formats (limits.py), before any call
+    ({"num_cpus": 769}, "num_cpus 769 is above vSphere's maximum of 768"),
+    ({"cores_per_socket": 1024}, "cores_per_socket 1024 is above"),
+    ({"memory_mb": 24 * 1024 * 1024 + 4}, "memory_mb 25165828 is above vSphere's maximum of 25165824 MB"),
+    ({"disks": [{"size_gb": 62 * 1024 + 1}]}, "above vSphere's maximum disk size"),
+    ({"disks": [{"unit_number": 4, "size_mb": 62 * 1024 * 1024 + 1}]}, "above vSphere's maximum disk size"),
+    ({"nics": [{"network": "VM Network"}] * 11}, "at most 10 network adapters; this request would leave it 11"),
+    ({"nics": [{}, {}] + [{"network": "VM Network"}] * 9}, "at most 10 network adapters; this request would leave it 11"),
+    ({"nics": [{"mac_type": "manual", "mac_address": "abcdef"}]}, "'abcdef' is not a MAC address"),
+    ({"nics": [{"mac_type": "manual", "mac_address": "00:50:56:00:00"}]}, "is not a MAC address"),
+    ({"nics": [{"mac_type": "manual", "mac_address": "00:50:56:00-00:01"}]}, "is not a MAC address"),
+    ({"nics": [{"mac_type": "manual", "mac_address": "00:50:56:40:00:00"}]}, "outside the range vCenter accepts"),
+    ({"nics": [{"mac_type": "manual", "mac_address": "02:00:00:00:00:01"}]}, "outside the range"),
     ({"cdrom": {"type": "iso", "iso_path": "[nope] a.iso"}}, "no datastore named 'nope'"),
 ]
 
@@ -177,6 +190,21 @@ BAD = [
 def test_bad_input_is_refused_before_any_change(request_, message):
     with pytest.raises(InvalidInput, match=message):
         make(facts(), **request_)
+
+
+@pytest.mark.parametrize("given, kept", [
+    ("00:50:56:3F:FF:FF", "00:50:56:3f:ff:ff"), ("00-50-56-00-00-00", "00:50:56:00:00:00"), (" 00:50:56:01:02:03", "00:50:56:01:02:03"),
+])
+def test_a_manual_mac_in_range_is_kept_in_vcenters_spelling(given, kept):
+    result = make(facts(), nics=[{"mac_type": "manual", "mac_address": given}])
+    assert result.after["nics"][0]["mac_address"] == kept and result.after["nics"][0]["mac_type"] == "manual"
+
+
+def test_the_maxima_themselves_are_accepted():
+    result = make(facts(), num_cpus=768, memory_mb=24 * 1024 * 1024, disks=[{"size_gb": 62 * 1024}],
+                  nics=[{}, {}] + [{"network": "VM Network"}] * 8)
+    assert result.config == {"numCPUs": 768, "memoryMB": 24 * 1024 * 1024}
+    assert len(result.after["nics"]) == 10
 
 
 def test_a_template_is_refused():
