@@ -116,12 +116,20 @@ options:
         default: false
   nics:
     description:
+      - Network adapters. An entry names an adapter by O(nics[].label), by O(nics[].mac_address) or by
+        O(nics[].position). An entry naming none of them stands for an adapter on O(nics[].network) (of
+        O(nics[].device_type) when given) that no other entry claims; when there is none, it is a new adapter. So
+        adding an adapter needs no entries for the others, and the next run finds the adapter it added by its network
+        and type (give each added adapter its own O(nics[].mac_address) to tell apart adapters of one network and type).
       - A VM has at most 10 network adapters; a request that would leave more is refused before any change.
-      - Network adapters. An entry names an adapter by O(nics[].label), or else stands for the next adapter in order that
-        no other entry names; an entry with no adapter left becomes a new adapter.
     type: list
     elements: dict
     suboptions:
+      position:
+        description:
+          - Position of an existing adapter, counting from 1, in the order RV(vm.nics) lists them (slot order).
+          - Not for O(nics[].state=absent), where the next run would name another adapter.
+        type: int
       label:
         description: Label of an existing adapter (C(Network adapter 1)).
         type: str
@@ -144,11 +152,14 @@ options:
         choices: [generated, manual, assigned]
       mac_address:
         description:
-          - The MAC address, with O(nics[].mac_type=manual): six hex pairs separated by C(:) or C(-), in the range
-            vCenter accepts for a manual address, C(00:50:56:00:00:00) to C(00:50:56:3F:FF:FF). Reported in lower case.
+          - Six hex pairs separated by C(:) or C(-), compared in lower case.
+          - Without O(nics[].label) and O(nics[].position), it names the adapter with this address; when none has it, a
+            new adapter gets it as a manual address.
+          - With O(nics[].label) or O(nics[].position) and O(nics[].mac_type=manual), the manual address to set.
+          - A manual address must be in the range vCenter accepts for one, C(00:50:56:00:00:00) to C(00:50:56:3F:FF:FF).
         type: str
       state:
-        description: V(absent) removes the adapter named by O(nics[].label).
+        description: V(absent) removes the adapter named by O(nics[].label) or O(nics[].mac_address).
         type: str
         choices: [present, absent]
         default: present
@@ -198,7 +209,15 @@ EXAMPLES = r"""
       - size_gb: 100
         datastore: LocalDS_0
     nics:
-      - network: DC0_DVPG0
+      - position: 1
+        network: DC0_DVPG0
+
+- name: Add an adapter on VM Network (a second run finds it by network and type, and adds none)
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    nics:
+      - network: VM Network
+        device_type: vmxnet3
 
 - name: Remove the second disk by its SCSI unit (its file is kept); labels such as "Hard disk 2" work too
   opensphere.vsphere.vm_hardware:
@@ -376,7 +395,7 @@ def main():
             "provisioning": {"type": "str", "choices": ["thin", "thick", "eager-zeroed"]},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "delete_file": {"type": "bool", "default": False}}
-    nic = {"label": {"type": "str"}, "network": {"type": "str"},
+    nic = {"label": {"type": "str"}, "position": {"type": "int"}, "network": {"type": "str"},
            "device_type": {"type": "str", "choices": list(NIC_TYPES)},
            "connected": {"type": "bool"}, "start_connected": {"type": "bool"},
            "mac_type": {"type": "str", "choices": ["generated", "manual", "assigned"]}, "mac_address": {"type": "str"},

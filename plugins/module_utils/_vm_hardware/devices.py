@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: opensphere.vsphere contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vm_hardware's device decisions (disks, NICs, CD-ROM) as pure functions, used by plan.changes().
+"""vm_hardware's device decisions (disks, CD-ROM; network adapters are in nics.py) as pure functions, used by plan.changes().
 
 Devices are matched to entries by label, by controller/unit (disks), or else in order among
 the devices no other entry claimed; an entry left over is a new device. Nothing is ever
@@ -11,7 +11,6 @@ removed unless an entry says ``state: absent``.
 from __future__ import annotations
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_nic_count
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import ISO_PATH, SCSI_UNITS, bad, disk_size
 
 
@@ -111,53 +110,6 @@ def _one_disk(plan, entry, dev, bus, taken, datastores, before):
     grown = dict(dev, size_mb=size)
     plan.after["disks"] = [grown if d["key"] == dev["key"] else d for d in plan.after["disks"]]
     plan.devices.append(("edit", "disk", grown, {}))
-
-
-NIC_FIELDS = ("network", "connected", "start_connected", "mac_type", "mac_address")
-
-
-def plan_nics(plan, before, p, networks):
-    entries = p.get("nics") or []
-    pairs = match(entries, before["nics"], lambda e, d: bool(e.get("label")) and d["label"] == e["label"],
-                  lambda e: e["state"] == "present" and not e.get("label"))
-    running = before["power_state"] == "powered-on"
-    for entry, dev in pairs:
-        what = "network adapter %s" % (entry.get("label") or (dev or {}).get("label") or "(new)")
-        if entry["state"] == "absent":
-            if dev is not None:
-                plan.after["nics"] = [n for n in plan.after["nics"] if n["key"] != dev["key"]]
-                plan.devices.append(("remove", "nic", dev, {}))
-            continue
-        if entry.get("network") and networks is not None and entry["network"] not in networks:
-            bad("%s: no network named '%s' in the VM's datacenter" % (what, entry["network"]), "NotFound")
-        if dev is None:
-            if entry.get("label"):
-                bad("%s: no network adapter has this label; to add one, leave label out" % what, "NotFound")
-            if not entry.get("network"):
-                bad("%s: a new network adapter needs network" % what)
-            new = {"label": None, "key": None, "device_type": entry.get("device_type") or "vmxnet3",
-                   "network": entry["network"], "connected": running and entry.get("connected") is not False,
-                   "start_connected": entry.get("start_connected") is not False,
-                   "mac_type": entry.get("mac_type") or "generated", "mac_address": entry.get("mac_address")}
-            plan.after["nics"].append(new)
-            plan.devices.append(("add", "nic", new, {}))
-            continue
-        if entry.get("device_type") and entry["device_type"] != dev["device_type"]:
-            bad("%s is a %s; changing the adapter type needs a new adapter (remove this one by label, add another)"
-                % (what, dev["device_type"]))
-        want = dict(dev)
-        for field in NIC_FIELDS:
-            if entry.get(field) is not None:
-                want[field] = entry[field]
-        if not running:
-            want["connected"] = dev["connected"]  # only a running VM has connected adapters
-        if entry.get("mac_type") in ("generated", "assigned") and entry["mac_type"] != dev["mac_type"]:
-            want["mac_address"] = None
-        if want != dev:
-            plan.after["nics"] = [want if n["key"] == dev["key"] else n for n in plan.after["nics"]]
-            # the backing is rebuilt only for a new network (a port group's switch uuid is read only then)
-            plan.devices.append(("edit", "nic", want, {"network_changed": want["network"] != dev["network"]}))
-    check_nic_count(len(plan.after["nics"]))
 
 
 def cdrom_media(before, want):

@@ -42,13 +42,15 @@ def check_nic_count(count):
 
 
 def normalize_mac(where, value):
-    """``00:50:56:xx:xx:xx`` in lower case for a manual MAC address; refuses a bad format or range."""
+    """A MAC address in vCenter's spelling (``00:50:56:0a:0b:0c``); refuses anything else."""
     text = str(value).strip().lower()
     if not MAC.match(text):
         bad("%s: mac_address '%s' is not a MAC address (six hex pairs such as 00:50:56:01:02:03)" % (where, value))
-    text = text.replace("-", ":")
-    number = int(text.replace(":", ""), 16)
-    if not MANUAL_MAC_LOW <= number <= MANUAL_MAC_HIGH:
+    return text.replace("-", ":")
+
+
+def check_manual_range(where, mac):
+    """A MAC address to be set by hand must be in the range vCenter accepts for one."""
+    if not MANUAL_MAC_LOW <= int(mac.replace(":", ""), 16) <= MANUAL_MAC_HIGH:
         bad("%s: mac_address %s is outside the range vCenter accepts for a manual address, "
-            "00:50:56:00:00:00-00:50:56:3f:ff:ff" % (where, text))
-    return text
+            "00:50:56:00:00:00-00:50:56:3f:ff:ff" % (where, mac))

@@ -18,10 +18,9 @@ import copy
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom, plan_disks, plan_nics
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import (
-    check_disk_size, check_nic_count, check_sizes, normalize_mac,
-)
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom, plan_disks
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_disk_size, check_sizes
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.nics import check_nic_options, plan_nics
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
     ISO_PATH, SCSI_UNITS, bad, disk_size, normalize_version, version_number,
 )
@@ -57,20 +56,7 @@ def check_options(p):
             if ident in seen:
                 bad("%s: duplicate disk entry for %s" % (where, ident_text(ident)))
             seen.add(ident)
-    for i, nic in enumerate(p.get("nics") or []):
-        where = "nics[%d]" % i
-        if nic["state"] == "absent" and not nic.get("label"):
-            bad("%s: state absent needs label, so that only the adapter named is removed" % where)
-        if nic.get("mac_type") == "manual" and not nic.get("mac_address"):
-            bad("%s: mac_type manual needs mac_address" % where)
-        if nic.get("mac_address") and nic.get("mac_type") != "manual":
-            bad("%s: mac_address needs mac_type manual" % where)
-        if nic.get("mac_address"):
-            nic["mac_address"] = normalize_mac(where, nic["mac_address"])
-    check_nic_count(len([nic for nic in p.get("nics") or [] if nic["state"] == "present"]))
-    labels = [nic["label"] for nic in p.get("nics") or [] if nic.get("label")]
-    if len(labels) != len(set(labels)):
-        bad("nics: duplicate entries for label %s" % sorted(set(label for label in labels if labels.count(label) > 1)))
+    check_nic_options(p.get("nics"))
     cdrom = p.get("cdrom")
     if cdrom:
         if (cdrom["type"] == "iso") != bool(cdrom.get("iso_path")):

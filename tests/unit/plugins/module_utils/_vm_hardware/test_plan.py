@@ -119,8 +119,9 @@ DEVICES = [
     ({"disks": [{"unit_number": 1, "state": "absent"}]}, [("remove", "disk", 2001, 20480)]),
     ({"disks": [{"unit_number": 5, "state": "absent"}]}, []),
     ({"nics": [{"network": "VM Network"}]}, []),
-    ({"nics": [{"network": "DVPG0"}]}, [("edit", "nic", 4000, "DVPG0")]),
-    ({"nics": [{}, {}, {"network": "DVPG0"}]}, [("add", "nic", None, "DVPG0")]),
+    ({"nics": [{"network": "DVPG0"}]}, [("add", "nic", None, "DVPG0")]),
+    ({"nics": [{"position": 1, "network": "DVPG0"}]}, [("edit", "nic", 4000, "DVPG0")]),
+    ({"nics": [{"network": "VM Network"}, {"network": "VM Network"}, {"network": "DVPG0"}]}, [("add", "nic", None, "DVPG0")]),
     ({"nics": [{"label": "Network adapter 2", "state": "absent"}]}, [("remove", "nic", 4001, "VM Network")]),
     ({"nics": [{"label": "Network adapter 9", "state": "absent"}]}, []),
     ({"cdrom": {"type": "client"}}, []),
@@ -166,7 +167,17 @@ BAD = [
     ({"disks": [{"label": "Hard disk 1", "datastore": "ds2"}]}, "storage migration"),
     ({"nics": [{"network": "nope"}]}, "no network named 'nope'"),
     ({"nics": [{"state": "absent"}]}, "needs label"),
-    ({"nics": [{"device_type": "e1000"}]}, "adapter type"),
+    ({"nics": [{"position": 1, "device_type": "e1000"}]}, "adapter type"),
+    ({"nics": [{"device_type": "e1000"}]}, "name the adapter by label, mac_address or position, or give network"),
+    ({"nics": [{"position": 2, "state": "absent"}]}, "state absent needs label or mac_address"),
+    ({"nics": [{"position": 0, "network": "DVPG0"}]}, "position counts from 1"),
+    ({"nics": [{"position": 3, "network": "DVPG0"}]}, "no network adapter has this position"),
+    ({"nics": [{"position": 1, "label": "Network adapter 2"}]}, "label Network adapter 2 and position 1 name different adapters"),
+    ({"nics": [{"position": 2}, {"label": "Network adapter 2"}]}, "entries 0 and 1 both name Network adapter 2"),
+    ({"nics": [{"position": 2}, {"position": 2}]}, "both name the adapter with position 2"),
+    ({"nics": [{"mac_address": "00:50:56:00:00:09", "mac_type": "generated"}]}, "cannot go with mac_type generated"),
+    ({"nics": [{"mac_address": "00:50:56:00:00:09"}]}, "a new network adapter needs network"),
+    ({"nics": [{"mac_address": "00:50:56:80:00:09", "network": "DVPG0"}]}, "outside the range vCenter accepts"),
     ({"nics": [{"mac_type": "manual"}]}, "needs mac_address"),
     ({"cdrom": {"type": "iso", "iso_path": "a.iso"}}, "must look like"),
     # vSphere's maxima and formats (limits.py), before any call
@@ -176,7 +187,7 @@ BAD = [
     ({"disks": [{"size_gb": 62 * 1024 + 1}]}, "above vSphere's maximum disk size"),
     ({"disks": [{"unit_number": 4, "size_mb": 62 * 1024 * 1024 + 1}]}, "above vSphere's maximum disk size"),
     ({"nics": [{"network": "VM Network"}] * 11}, "at most 10 network adapters; this request would leave it 11"),
-    ({"nics": [{}, {}] + [{"network": "VM Network"}] * 9}, "at most 10 network adapters; this request would leave it 11"),
+    ({"nics": [{"network": "VM Network"}] * 2 + [{"network": "DVPG0"}] * 9}, "at most 10 network adapters; this request would leave it 11"),
     ({"nics": [{"mac_type": "manual", "mac_address": "abcdef"}]}, "'abcdef' is not a MAC address"),
     ({"nics": [{"mac_type": "manual", "mac_address": "00:50:56:00:00"}]}, "is not a MAC address"),
     ({"nics": [{"mac_type": "manual", "mac_address": "00:50:56:00-00:01"}]}, "is not a MAC address"),
@@ -196,15 +207,58 @@ def test_bad_input_is_refused_before_any_change(request_, message):
     ("00:50:56:3F:FF:FF", "00:50:56:3f:ff:ff"), ("00-50-56-00-00-00", "00:50:56:00:00:00"), (" 00:50:56:01:02:03", "00:50:56:01:02:03"),
 ])
 def test_a_manual_mac_in_range_is_kept_in_vcenters_spelling(given, kept):
-    result = make(facts(), nics=[{"mac_type": "manual", "mac_address": given}])
+    result = make(facts(), nics=[{"label": "Network adapter 1", "mac_type": "manual", "mac_address": given}])
     assert result.after["nics"][0]["mac_address"] == kept and result.after["nics"][0]["mac_type"] == "manual"
 
 
 def test_the_maxima_themselves_are_accepted():
     result = make(facts(), num_cpus=768, memory_mb=24 * 1024 * 1024, disks=[{"size_gb": 62 * 1024}],
-                  nics=[{}, {}] + [{"network": "VM Network"}] * 8)
+                  nics=[{"network": "VM Network"}] * 2 + [{"network": "DVPG0"}] * 8)
     assert result.config == {"numCPUs": 768, "memoryMB": 24 * 1024 * 1024}
     assert len(result.after["nics"]) == 10
+
+
+# ---- network adapters by label, MAC or position; a new one found again by network and type ----
+def vm_with_added_nic():
+    return facts(nics=[nic(4000, 1), nic(4001, 2), dict(nic(4002, 3, network="DVPG0"), mac_address="00:0c:29:aa:bb:cc")])
+
+
+NIC_ADDRESSING = [
+    ({"mac_address": "00:50:56:00:00:02", "start_connected": False}, [("edit", "nic", 4001, "VM Network")]),
+    ({"mac_address": "00-50-56-00-00-02", "state": "absent"}, [("remove", "nic", 4001, "VM Network")]),
+    ({"mac_address": "00:50:56:00:00:09", "state": "absent"}, []),
+    ({"mac_address": "00:0C:29:AA:BB:CC", "start_connected": True}, []),   # outside the manual range: a name only
+    ({"position": 3, "start_connected": False}, [("edit", "nic", 4002, "DVPG0")]),
+    ({"network": "DVPG0"}, []),                                          # the adapter the first run added
+    ({"network": "DVPG0", "device_type": "vmxnet3"}, []),
+    ({"network": "DVPG0", "device_type": "e1000"}, [("add", "nic", None, "DVPG0")]),
+    ({"network": "VM Network", "start_connected": False}, [("edit", "nic", 4000, "VM Network")]),
+    ({"mac_address": "00:50:56:00:00:09", "network": "DVPG0"}, [("add", "nic", None, "DVPG0")]),
+    ({"label": "Network adapter 1", "mac_type": "manual", "mac_address": "00:50:56:00:00:09"},
+     [("edit", "nic", 4000, "VM Network")]),
+]
+
+
+@pytest.mark.parametrize("entry, expected", NIC_ADDRESSING)
+def test_nics_by_label_mac_or_position_and_new_ones_by_network(entry, expected):
+    result = make(vm_with_added_nic(), nics=[entry])
+    assert ops(result) == expected
+
+
+def test_two_entries_on_one_network_claim_two_adapters():
+    result = make(vm_with_added_nic(), nics=[{"network": "DVPG0"}, {"network": "DVPG0"}])
+    assert ops(result) == [("add", "nic", None, "DVPG0")]
+    again = make(dict(vm_with_added_nic(), nics=vm_with_added_nic()["nics"] + [dict(nic(4003, 4, "DVPG0"))]),
+                 nics=[{"network": "DVPG0"}, {"network": "DVPG0"}])
+    assert ops(again) == []
+
+
+def test_a_new_adapter_with_a_mac_is_manual_and_found_by_it_next_time():
+    result = make(facts(), nics=[{"mac_address": "00:50:56:00:00:09", "network": "DVPG0"}])
+    added = result.after["nics"][-1]
+    assert (added["mac_type"], added["mac_address"], added["device_type"]) == ("manual", "00:50:56:00:00:09", "vmxnet3")
+    second = facts(nics=facts()["nics"] + [dict(added, key=4009, label="Network adapter 3")])
+    assert ops(make(second, nics=[{"mac_address": "00:50:56:00:00:09", "network": "DVPG0"}])) == []
 
 
 def test_a_template_is_refused():
