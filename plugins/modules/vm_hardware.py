@@ -74,23 +74,80 @@ options:
       version:
         description: Target version (V(vmx-21), V(21) or V(latest)); defaults to the newest the host supports.
         type: str
+  controllers:
+    description:
+      - Storage controllers, each named by its kind (SCSI for the four SCSI types, SATA, NVMe) and O(controllers[].bus_number).
+      - A controller the VM lacks is added (a SCSI one takes unit 7 of its bus for itself). A SCSI controller of another
+        type changes type, which vSphere does by removing it and adding one of the new type on the same bus with its
+        disks moved over, in the same reconfigure; this needs the VM powered off.
+      - O(controllers[].state=absent) removes the controller when no device is left on it (disks the same task removes count
+        as gone); otherwise the task fails naming the devices on it. Removing a controller needs the VM powered off.
+    type: list
+    elements: dict
+    suboptions:
+      type:
+        description: Controller type; V(sata) is an AHCI controller. It also says which kind of controller the entry names.
+        type: str
+        required: true
+        choices: [lsilogic, lsilogicsas, paravirtual, buslogic, sata, nvme]
+      bus_number:
+        description: Bus number, 0-3 (a VM has at most four controllers of each kind).
+        type: int
+        required: true
+      sharing:
+        description:
+          - SCSI bus sharing (default V(none) for a new controller); changes only while the VM is off.
+        type: str
+        choices: [none, virtual, physical]
+      state:
+        description: V(absent) removes the controller.
+        type: str
+        choices: [present, absent]
+        default: present
   disks:
     description:
-      - Disks on the VM's SCSI controllers. An entry names a disk by O(disks[].label), by O(disks[].unit_number) on
-        O(disks[].controller), or else stands for the next disk of that controller in unit order that no other entry
-        names; an entry with no disk left becomes a new disk at the next free unit.
+      - Disks. An entry names a disk by O(disks[].label), by O(disks[].filename), or by O(disks[].unit_number) on the
+        controller O(disks[].controller_type) + O(disks[].controller); or else stands for the next disk of that controller
+        in unit order that no other entry names; an entry with no disk left becomes a new disk at the next free unit.
+      - A disk can go on a controller the same task adds in O(controllers).
     type: list
     elements: dict
     suboptions:
       label:
         description: Label of an existing disk (C(Hard disk 2)).
         type: str
+      filename:
+        description: File of an existing disk, as C([datastore] folder/name.vmdk) (RV(vm.disks[].file)).
+        type: str
+      controller_type:
+        description: Kind of the disk's controller.
+        type: str
+        choices: [scsi, sata, nvme, ide]
+        default: scsi
       controller:
-        description: Bus number of the SCSI controller.
+        description: Bus number of the disk's controller.
         type: int
         default: 0
       unit_number:
-        description: Unit number on the controller (0-15, not 7).
+        description: Unit number on the controller; SCSI 0-15 except 7 (the controller's own), SATA 0-29, NVMe 0-14, IDE 0-1.
+        type: int
+      disk_mode:
+        description:
+          - Disk mode (default V(persistent) for a new disk). Independent disks are left out of snapshots; a non-persistent one
+            loses its changes at power-off. Changes only while the VM is off.
+        type: str
+        choices: [persistent, independent_persistent, independent_nonpersistent]
+      sharing:
+        description:
+          - V(multi-writer) lets several VMs open the disk at once (a cluster file system's disk); such a disk must be
+            eager-zeroed thick (the default provisioning of a new one). Changes only while the VM is off.
+        type: str
+        choices: [none, multi-writer]
+      shares:
+        description: Storage I/O shares, V(low), V(normal) or V(high), or a custom number (default V(normal) for a new disk).
+        type: raw
+      iops_limit:
+        description: Limit of I/O operations per second; V(-1) means unlimited (the default for a new disk).
         type: int
       size_gb:
         description: Size in GB, at most 62 TB (63488). A disk grows to it; shrinking is refused.
@@ -106,7 +163,7 @@ options:
         type: str
         choices: [thin, thick, eager-zeroed]
       state:
-        description: V(absent) detaches the disk named by O(disks[].label) or O(disks[].unit_number).
+        description: V(absent) detaches the disk named by O(disks[].label), O(disks[].filename) or O(disks[].unit_number).
         type: str
         choices: [present, absent]
         default: present
@@ -186,7 +243,8 @@ options:
     type: int
     default: 300
 notes:
-  - Controllers are not added or removed; a disk goes on an existing SCSI controller.
+  - New disks, controllers and network adapters get their labels (C(Hard disk 3), C(SCSI controller 1)) from vCenter; the
+    result reads them back after the change (in check mode they are null).
 seealso:
   - module: opensphere.vsphere.vm_power
 """
@@ -226,6 +284,19 @@ EXAMPLES = r"""
       - controller: 0
         unit_number: 1
         state: absent
+
+- name: A paravirtual SCSI controller on bus 1 and a 20 GB disk on it, independent of snapshots
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    controllers:
+      - type: paravirtual
+        bus_number: 1
+    disks:
+      - controller: 1
+        size_gb: 20
+        disk_mode: independent_persistent
+        shares: high
+        iops_limit: 1000
 
 - name: Upgrade to the newest hardware version at the next clean guest shutdown
   opensphere.vsphere.vm_hardware:
@@ -281,8 +352,14 @@ vm:
     upgrade_policy:
       description: Scheduled upgrade, as C(policy) and target C(version).
       type: dict
+    controllers:
+      description: SCSI, SATA, NVMe and IDE controllers, each with C(label), C(key), C(kind), C(type), C(bus_number) and C(sharing).
+      type: list
+      elements: dict
     disks:
-      description: Disks, each with C(label), C(key), C(controller), C(unit_number), C(size_mb), C(datastore), C(file) and C(provisioning).
+      description:
+        - Disks, each with C(label), C(key), C(controller_type), C(controller), C(unit_number), C(size_mb), C(datastore), C(file),
+          C(provisioning), C(disk_mode), C(sharing), C(shares) and C(iops_limit).
       type: list
       elements: dict
     nics:
@@ -292,7 +369,9 @@ vm:
       type: list
       elements: dict
     cdroms:
-      description: CD-ROM drives, each with C(label), C(key), C(type), C(iso_path) and C(connected).
+      description:
+        - CD-ROM drives, each with C(label), C(key), C(type), C(iso_path), C(connected), C(controller_type), C(controller)
+          and C(unit_number).
       type: list
       elements: dict
 power_cycled:
@@ -314,10 +393,12 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.re
     iso_exists, needs_inventory, needs_versions, read, supported_versions, used_units,
 )
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.spec import config_spec
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_TYPES, POLICIES
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
+    BUS_SHARING, CONTROLLER_TYPES, DISK_MODES, DISK_SHARING, NIC_TYPES, POLICIES,
+)
 
 MANAGED = ("num_cpus", "cores_per_socket", "memory_mb", "cpu_hot_add", "cpu_hot_remove", "memory_hot_add",
-           "hardware_version", "upgrade_policy", "disks", "nics", "cdroms")
+           "hardware_version", "upgrade_policy", "controllers", "disks", "nics", "cdroms")
 HIDDEN = ("tools_running_status", "template", "vm_datastore")
 
 
@@ -339,7 +420,7 @@ def read_known(session, ctx, vm, p):
             isos = {path: iso_exists(session, Waiter(session), ctx, path, p["timeout"])}
         except TaskFailed:
             isos = {path: False}
-    return {"scsi": ctx.scsi, "used_units": used_units(ctx), "isos": isos,
+    return {"used_units": used_units(ctx), "isos": isos,
             "versions": supported_versions(ctx) if needs_versions(p, vm) else None,
             "networks": set(ctx.networks) if inventory else None,
             "datastores": set(ctx.datastores) if inventory else None}
@@ -390,7 +471,11 @@ def main_flow(module):
 
 
 def main():
-    disk = {"label": {"type": "str"}, "controller": {"type": "int", "default": 0}, "unit_number": {"type": "int"},
+    disk = {"label": {"type": "str"}, "filename": {"type": "str"},
+            "controller_type": {"type": "str", "choices": ["scsi", "sata", "nvme", "ide"], "default": "scsi"},
+            "controller": {"type": "int", "default": 0}, "unit_number": {"type": "int"},
+            "disk_mode": {"type": "str", "choices": list(DISK_MODES)}, "sharing": {"type": "str", "choices": list(DISK_SHARING)},
+            "shares": {"type": "raw"}, "iops_limit": {"type": "int"},
             "size_gb": {"type": "int"}, "size_mb": {"type": "int"}, "datastore": {"type": "str"},
             "provisioning": {"type": "str", "choices": ["thin", "thick", "eager-zeroed"]},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
@@ -414,6 +499,11 @@ def main():
             "upgrade_policy": {"type": "dict", "options": {
                 "policy": {"type": "str", "required": True, "choices": list(POLICIES)},
                 "version": {"type": "str"}}},
+            "controllers": {"type": "list", "elements": "dict", "options": {
+                "type": {"type": "str", "required": True, "choices": list(CONTROLLER_TYPES)},
+                "bus_number": {"type": "int", "required": True},
+                "sharing": {"type": "str", "choices": list(BUS_SHARING)},
+                "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}},
             "disks": {"type": "list", "elements": "dict", "options": disk, "mutually_exclusive": [["size_gb", "size_mb"]]},
             "nics": {"type": "list", "elements": "dict", "options": nic},
             "cdrom": {"type": "dict", "options": {"type": {"type": "str", "required": True, "choices": ["iso", "client", "none"]},

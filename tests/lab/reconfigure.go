@@ -86,6 +86,12 @@ func reconfigHook(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
 	var msg string
 	ctx.WithLock(vm, func() {
 		fault, msg = reconfigFault(vm, &req.Spec)
+		if fault == nil {
+			fault, msg = deviceFault(vm, &req.Spec) // devices.go
+		}
+		if fault == nil {
+			labelAdds(vm, &req.Spec)
+		}
 		if fault != nil || req.Spec.ScheduledHardwareUpgradeInfo == nil {
 			return
 		}

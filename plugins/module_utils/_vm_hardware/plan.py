@@ -18,11 +18,15 @@ import copy
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom, plan_disks
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_disk_size, check_sizes
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.controllers import (
+    check_controller_options, plan_controllers,
+)
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.disks import check_disk_options, plan_disks
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_sizes
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.nics import check_nic_options, plan_nics
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
-    ISO_PATH, SCSI_UNITS, bad, disk_size, normalize_version, version_number,
+    ISO_PATH, bad, normalize_version, version_number,
 )
 
 
@@ -39,23 +43,8 @@ def check_options(p):
     p["hardware_version"] = normalize_version(p.get("hardware_version"), "hardware_version")
     if p.get("upgrade_policy"):
         p["upgrade_policy"]["version"] = normalize_version(p["upgrade_policy"].get("version"), "upgrade_policy.version")
-    seen = set()
-    for i, disk in enumerate(p.get("disks") or []):
-        where = "disks[%d]" % i
-        size = disk_size(disk)
-        if size is not None and size <= 0:
-            bad("%s: the size must be positive, not %s" % (where, size))
-        check_disk_size(where, size)
-        if disk["state"] == "absent" and disk.get("label") is None and disk.get("unit_number") is None:
-            bad("%s: state absent needs label or unit_number, so that only the disk named is removed" % where)
-        if disk.get("unit_number") is not None and disk["unit_number"] not in SCSI_UNITS:
-            bad("%s: unit_number must be 0-15 except 7, not %s" % (where, disk["unit_number"]))
-        for ident in (("label", disk.get("label")), ("slot", disk["controller"], disk.get("unit_number"))):
-            if ident[-1] is None:
-                continue
-            if ident in seen:
-                bad("%s: duplicate disk entry for %s" % (where, ident_text(ident)))
-            seen.add(ident)
+    check_controller_options(p.get("controllers"))
+    check_disk_options(p.get("disks"))
     check_nic_options(p.get("nics"))
     cdrom = p.get("cdrom")
     if cdrom:
@@ -63,10 +52,6 @@ def check_options(p):
             bad("cdrom: iso_path is needed with type iso, and only with it")
         if cdrom.get("iso_path") and not ISO_PATH.match(cdrom["iso_path"]):
             bad("cdrom.iso_path must look like '[datastore] folder/file.iso', not '%s'" % cdrom["iso_path"])
-
-
-def ident_text(ident):
-    return "label '%s'" % ident[1] if ident[0] == "label" else "controller %s unit %s" % (ident[1], ident[2])
 
 
 class Changes:
@@ -142,7 +127,7 @@ def _version(plan, before, p, versions, running):
             plan.policy = want_policy
 
 
-def changes(before, p, scsi=None, used_units=None, networks=None, datastores=None, versions=None, isos=None):
+def changes(before, p, used_units=None, networks=None, datastores=None, versions=None, isos=None):
     """The changes that bring ``before`` to what ``p`` asks; raises InvalidInput naming the option.
 
     ``networks``/``datastores`` are the names known in the datacenter (None: not read, not needed);
@@ -156,7 +141,8 @@ def changes(before, p, scsi=None, used_units=None, networks=None, datastores=Non
     running = before["power_state"] != "powered-off"
     _scalar(result, before, p, running)
     _version(result, before, p, versions or [], running)
-    plan_disks(result, before, p, scsi or {}, datastores)
+    plan_disks(result, before, p, datastores)
+    plan_controllers(result, before, p)  # after the disks: a controller is removed only once nothing is on it
     plan_nics(result, before, p, networks)
     plan_cdrom(result, before, p, datastores, isos)
     return result
@@ -165,7 +151,7 @@ def changes(before, p, scsi=None, used_units=None, networks=None, datastores=Non
 def plan(before, p):
     """The Plan for ``before`` = ``{"vm": facts, "known": what was read for the plan}``; pure.
 
-    ``known``: scsi, used_units, networks, datastores, versions, isos (see changes()). The steps:
+    ``known``: used_units, networks, datastores, versions, isos (see changes()). The steps:
     shut the guest down (only with allow_power_cycle, when the running VM cannot take the change),
     reconfigure, upgrade, power back on. ``after`` is ``{"vm": facts after}``; ``notes`` hold the
     Changes (``changes``) and whether the VM is power-cycled (``power_cycled``).

@@ -16,7 +16,9 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_NAMES, POLICY_NAMES, version_number
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
+    BUS_SHARING_NAMES, CONTROLLER_NAMES, DISK_SHARING_NAMES, KIND_OF, NIC_NAMES, POLICY_NAMES, version_number,
+)
 
 VM_PATHS = ["name", "config.hardware", "config.cpuHotAddEnabled", "config.cpuHotRemoveEnabled",
             "config.memoryHotAddEnabled", "config.version", "config.scheduledHardwareUpgradeInfo",
@@ -24,12 +26,19 @@ VM_PATHS = ["name", "config.hardware", "config.cpuHotAddEnabled", "config.cpuHot
             "guest.toolsRunningStatus", "environmentBrowser"]
 
 
+CONTROLLERS = (vim.vm.device.VirtualSCSIController, vim.vm.device.VirtualSATAController,
+               vim.vm.device.VirtualNVMEController, vim.vm.device.VirtualIDEController) if vim else ()
+
+
+KIND_ORDER = {"scsi": 0, "sata": 1, "nvme": 2, "ide": 3}
+
+
 class Context:
     """pyVmomi objects behind the facts: devices by key, controllers, networks and datastores by name."""
 
     def __init__(self):
         self.devices = {}
-        self.scsi = {}          # bus number -> controller key
+        self.controllers = {}   # (kind, bus number) -> controller key
         self.networks = {}      # name -> {"ref", "dvs_uuid", "key"}
         self.datastores = {}    # name -> {"ref", "browser"}
         self.inventory_read = False
@@ -92,18 +101,41 @@ def _datastore_of(path):
     return path[1:path.index("]")] if path and path.startswith("[") and "]" in path else None
 
 
+def _label(dev):
+    return dev.deviceInfo.label if dev.deviceInfo else None
+
+
+def _controller(dev):
+    kind = CONTROLLER_NAMES.get(type(dev).__name__.rsplit(".", 1)[-1])
+    return {"label": _label(dev), "key": dev.key, "kind": KIND_OF[kind], "type": kind, "bus_number": dev.busNumber,
+            "sharing": BUS_SHARING_NAMES.get(dev.sharedBus, dev.sharedBus) if KIND_OF[kind] == "scsi" else None}
+
+
+def _shares(info):
+    shares = getattr(info, "shares", None) if info is not None else None
+    if shares is None:
+        return "normal"
+    return shares.shares if shares.level == "custom" else shares.level
+
+
 def _disk(dev, ctx):
     backing = dev.backing
     controller = ctx.devices.get(dev.controllerKey)
+    kind = CONTROLLER_NAMES.get(type(controller).__name__.rsplit(".", 1)[-1]) if controller is not None else None
     path = getattr(backing, "fileName", None)
     if getattr(backing, "eagerlyScrub", False):
         provisioning = "eager-zeroed"
     else:
         provisioning = "thin" if getattr(backing, "thinProvisioned", False) else "thick"
-    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key,
+    io = dev.storageIOAllocation
+    limit = getattr(io, "limit", None) if io is not None else None
+    sharing = getattr(backing, "sharing", None) or "sharingNone"
+    return {"label": _label(dev), "key": dev.key, "controller_type": KIND_OF.get(kind),
             "controller": getattr(controller, "busNumber", None), "unit_number": dev.unitNumber,
             "size_mb": int((dev.capacityInKB or 0) // 1024), "datastore": _datastore_of(path), "file": path,
-            "provisioning": provisioning}
+            "provisioning": provisioning, "disk_mode": getattr(backing, "diskMode", None) or "persistent",
+            "sharing": DISK_SHARING_NAMES.get(sharing, sharing), "shares": _shares(io),
+            "iops_limit": -1 if limit is None else limit}
 
 
 def _connectable(dev):
@@ -124,21 +156,26 @@ def _nic(dev, names_by_key):
             "start_connected": start, "mac_type": dev.addressType, "mac_address": dev.macAddress}
 
 
-def _cdrom(dev):
+def _cdrom(dev, ctx):
     connected, start = _connectable(dev)
+    controller = ctx.devices.get(dev.controllerKey)
+    on = CONTROLLER_NAMES.get(type(controller).__name__.rsplit(".", 1)[-1]) if controller is not None else None
     iso = isinstance(dev.backing, vim.vm.device.VirtualCdrom.IsoBackingInfo)
     remote = isinstance(dev.backing, (vim.vm.device.VirtualCdrom.RemotePassthroughBackingInfo,
                                       vim.vm.device.VirtualCdrom.RemoteAtapiBackingInfo))
     kind = "none" if not start else ("iso" if iso else ("client" if remote else "host-device"))
     return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key, "type": kind,
-            "iso_path": dev.backing.fileName if iso else None, "connected": connected}
+            "iso_path": dev.backing.fileName if iso else None, "connected": connected,
+            "controller_type": KIND_OF.get(on), "controller": getattr(controller, "busNumber", None),
+            "unit_number": dev.unitNumber}
 
 
 def facts(moid, values, ctx):
     hw = values.get("config.hardware")
     devices = list(hw.device or []) if hw is not None else []
     ctx.devices = {dev.key: dev for dev in devices}
-    ctx.scsi = {dev.busNumber: dev.key for dev in devices if isinstance(dev, vim.vm.device.VirtualSCSIController)}
+    controllers = [_controller(dev) for dev in devices if isinstance(dev, CONTROLLERS)]
+    ctx.controllers = {(c["kind"], c["bus_number"]): c["key"] for c in controllers}
     names_by_key = {info["key"]: name for name, info in ctx.networks.items() if info["key"]}
     policy = values.get("config.scheduledHardwareUpgradeInfo")
     return {
@@ -159,13 +196,15 @@ def facts(moid, values, ctx):
             "policy": POLICY_NAMES.get(getattr(policy, "upgradePolicy", None) or "never", policy.upgradePolicy if policy else "never"),
             "version": (getattr(policy, "versionKey", None) or None) if policy else None,
         },
+        "controllers": sorted(controllers, key=lambda c: (c["kind"], c["bus_number"])),
         "disks": sorted((_disk(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualDisk)),
-                        key=lambda d: (d["controller"] if d["controller"] is not None else 99, d["unit_number"] or 0)),
+                        key=lambda d: (KIND_ORDER.get(d["controller_type"], 9), d["controller"] if d["controller"] is not None else 99,
+                                       d["unit_number"] or 0)),
         # in slot order: the order adapters were added (keys need not grow with it)
         "nics": [_nic(dev, names_by_key) for dev in sorted(
             (dev for dev in devices if isinstance(dev, vim.vm.device.VirtualEthernetCard)),
             key=lambda dev: (dev.unitNumber if dev.unitNumber is not None else 99, dev.key))],
-        "cdroms": sorted((_cdrom(dev) for dev in devices if isinstance(dev, vim.vm.device.VirtualCdrom)),
+        "cdroms": sorted((_cdrom(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualCdrom)),
                          key=lambda c: c["key"]),
     }
 
@@ -196,9 +235,9 @@ def needs_versions(p, before):
 
 
 def used_units(ctx):
-    """The SCSI unit numbers taken on each bus: ``{bus: {unit, ...}}``."""
+    """The unit numbers taken on each controller: ``{(kind, bus): {unit, ...}}``."""
     units = {}
-    bus_of = {key: bus for bus, key in ctx.scsi.items()}
+    bus_of = {key: kind_bus for kind_bus, key in ctx.controllers.items()}
     for dev in ctx.devices.values():
         if dev.controllerKey in bus_of and dev.unitNumber is not None:
             units.setdefault(bus_of[dev.controllerKey], set()).add(dev.unitNumber)

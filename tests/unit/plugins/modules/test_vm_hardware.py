@@ -15,7 +15,7 @@ from ansible_collections.opensphere.vsphere.plugins.modules import vm_hardware
 
 # ---- main(): check mode = real mode, no change calls in check mode ----------------------
 class FakeCtx:
-    scsi = {0: 1000}
+    controllers = {("scsi", 0): 1000}
     devices = {}
     networks = {"VM Network": {}, "DVPG0": {}}
     datastores = {"ds1": {}}

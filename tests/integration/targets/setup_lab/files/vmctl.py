@@ -59,12 +59,21 @@ def hardware(vm):
     out = {"cores_per_socket": hw.numCoresPerSocket, "cpu_hot_add": bool(config.cpuHotAddEnabled),
            "cpu_hot_remove": bool(config.cpuHotRemoveEnabled), "memory_hot_add": bool(config.memoryHotAddEnabled),
            "upgrade_policy": policy.upgradePolicy if policy else None,
-           "upgrade_version": policy.versionKey if policy else None, "disks": [], "nics": [], "cdroms": []}
+           "upgrade_version": policy.versionKey if policy else None, "controllers": [], "disks": [], "nics": [], "cdroms": []}
+    controllers = {dev.key: dev.deviceInfo.label for dev in hw.device if isinstance(dev, vim.vm.device.VirtualController)}
     for dev in hw.device:
         if isinstance(dev, vim.vm.device.VirtualDisk):
             parent = getattr(dev.backing, "parent", None)
+            io = dev.storageIOAllocation
             out["disks"].append({"label": dev.deviceInfo.label, "unit": dev.unitNumber, "size_mb": dev.capacityInKB // 1024,
-                                 "file": dev.backing.fileName, "parent": parent.fileName if parent else None})
+                                 "file": dev.backing.fileName, "parent": parent.fileName if parent else None,
+                                 "controller": controllers.get(dev.controllerKey), "mode": getattr(dev.backing, "diskMode", None),
+                                 "sharing": getattr(dev.backing, "sharing", None),
+                                 "shares": [io.shares.level, io.shares.shares] if io and io.shares else None,
+                                 "iops_limit": io.limit if io else None})
+        elif isinstance(dev, vim.vm.device.VirtualController) and not isinstance(dev, vim.vm.device.VirtualPCIController):
+            out["controllers"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
+                                       "bus": dev.busNumber, "sharing": getattr(dev, "sharedBus", None)})
         elif isinstance(dev, vim.vm.device.VirtualEthernetCard):
             port = getattr(dev.backing, "port", None)
             out["nics"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],

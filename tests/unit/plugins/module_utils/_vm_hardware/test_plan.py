@@ -14,9 +14,15 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.pl
 VERSIONS = ["vmx-13", "vmx-19", "vmx-21"]
 
 
-def disk(key, unit, size_mb=10240, label=None, controller=0):
-    return {"label": label or "Hard disk %d" % (unit + 1), "key": key, "controller": controller, "unit_number": unit,
-            "size_mb": size_mb, "datastore": "ds1", "file": "[ds1] vm/d%d.vmdk" % unit, "provisioning": "thin"}
+def disk(key, unit, size_mb=10240, label=None, controller=0, kind="scsi"):
+    return {"label": label or "Hard disk %d" % (unit + 1), "key": key, "controller_type": kind, "controller": controller,
+            "unit_number": unit, "size_mb": size_mb, "datastore": "ds1", "file": "[ds1] vm/d%d.vmdk" % unit,
+            "provisioning": "thin", "disk_mode": "persistent", "sharing": "none", "shares": "normal", "iops_limit": -1}
+
+
+def controller(key, bus, kind="scsi", type_="lsilogic", sharing="none"):
+    return {"label": "%s controller %d" % (kind.upper() if kind != "nvme" else "NVMe", bus), "key": key, "kind": kind,
+            "type": type_, "bus_number": bus, "sharing": sharing if kind == "scsi" else None}
 
 
 def nic(key, n, network="VM Network"):
@@ -29,19 +35,22 @@ def facts(power="powered-off", **over):
             "template": False, "vm_datastore": "ds1", "num_cpus": 2, "cores_per_socket": 1, "memory_mb": 2048,
             "cpu_hot_add": False, "cpu_hot_remove": False, "memory_hot_add": False, "hardware_version": "vmx-13",
             "upgrade_policy": {"policy": "never", "version": None},
+            "controllers": [controller(1000, 0), controller(15000, 0, "sata", "sata")],
             "disks": [disk(2000, 0), disk(2001, 1, 20480)], "nics": [nic(4000, 1), nic(4001, 2)],
-            "cdroms": [{"label": "CD/DVD drive 1", "key": 3000, "type": "client", "iso_path": None, "connected": False}]}
+            "cdroms": [{"label": "CD/DVD drive 1", "key": 3000, "type": "client", "iso_path": None, "connected": False,
+                        "controller_type": "ide", "controller": 0, "unit_number": 0}]}
     base.update(over)
     return base
 
 
 def params(**over):
-    p = {"timeout": 300, "num_cpus": None, "cores_per_socket": None, "memory_mb": None, "cpu_hot_add": None,
+    p = {"timeout": 300, "controllers": None, "num_cpus": None, "cores_per_socket": None, "memory_mb": None, "cpu_hot_add": None,
          "cpu_hot_remove": None, "memory_hot_add": None, "hardware_version": None, "upgrade_policy": None,
          "disks": None, "nics": None, "cdrom": None}
     for key in ("disks", "nics"):
         if over.get(key):
-            defaults = {"state": "present", "controller": 0, "delete_file": False} if key == "disks" else {"state": "present"}
+            defaults = {"state": "present", "controller_type": "scsi", "controller": 0, "delete_file": False} \
+                if key == "disks" else {"state": "present"}
             over[key] = [dict(defaults, **entry) for entry in over[key]]
     p.update(over)
     return p
@@ -49,8 +58,10 @@ def params(**over):
 
 def make(before, **over):
     p = params(**over)
+    if p.get("controllers"):
+        p["controllers"] = [dict({"state": "present", "sharing": None}, **c) for c in p["controllers"]]
     check_options(p)
-    return plan(before, p, scsi={0: 1000}, used_units={0: {0, 1}}, networks={"VM Network", "DVPG0"},
+    return plan(before, p, used_units={("scsi", 0): {0, 1}, ("sata", 0): {0}}, networks={"VM Network", "DVPG0"},
                 datastores={"ds1", "ds2"}, versions=VERSIONS)
 
 
@@ -159,7 +170,7 @@ BAD = [
     ({"hardware_version": "vmx-30"}, "not supported by the VM's host"),
     ({"disks": [{"size_gb": 5}]}, "shrinking"),
     ({"disks": [{"size_gb": 0}]}, "size must be positive"),
-    ({"disks": [{"state": "absent"}]}, "needs label or unit_number"),
+    ({"disks": [{"state": "absent"}]}, "needs label, filename or unit_number"),
     ({"disks": [{"unit_number": 1, "size_gb": 30}, {"unit_number": 1, "size_gb": 30}]}, "duplicate disk entry"),
     ({"disks": [{"label": "Hard disk 2", "size_gb": 30}, {"unit_number": 1, "size_gb": 30}]}, "same disk"),
     ({"disks": [{"unit_number": 4, "size_gb": 1, "datastore": "nope"}]}, "no datastore named 'nope'"),
