@@ -53,6 +53,44 @@ options:
   memory_hot_add:
     description: Whether memory can be added while the VM runs. Changes only while the VM is off.
     type: bool
+  cpu_shares:
+    description: CPU shares, V(low), V(normal) or V(high), or a custom number. A running VM takes the change.
+    type: raw
+  cpu_reservation_mhz:
+    description: CPU reservation in MHz (0 for none); at most O(cpu_limit_mhz). A running VM takes the change.
+    type: int
+  cpu_limit_mhz:
+    description: CPU limit in MHz, V(-1) for unlimited. A running VM takes the change.
+    type: int
+  memory_shares:
+    description: Memory shares, V(low), V(normal) or V(high), or a custom number. A running VM takes the change.
+    type: raw
+  memory_reservation_mb:
+    description:
+      - Memory reservation in MB (0 for none); at most O(memory_limit_mb) and the VM's memory. A running VM takes the change.
+      - Not with O(memory_reservation_locked_to_max=true).
+    type: int
+  memory_limit_mb:
+    description: Memory limit in MB, V(-1) for unlimited. A running VM takes the change.
+    type: int
+  memory_reservation_locked_to_max:
+    description: Reserve all of the VM's memory, following its size.
+    type: bool
+  nested_virt:
+    description: Expose hardware-assisted virtualization to the guest (nested hypervisors). Changes only while the VM is off.
+    type: bool
+  guest_id:
+    description:
+      - Guest operating system id (V(otherLinux64Guest), V(windows2019srv_64Guest)); the VM's host must offer it, which the
+        module asks the host before any change. Changes only while the VM is off.
+    type: str
+  firmware:
+    description: Boot firmware. Changes only while the VM is off.
+    type: str
+    choices: [bios, efi]
+  secure_boot:
+    description: UEFI secure boot; needs O(firmware=efi) (as the VM will be after the task). Changes only while the VM is off.
+    type: bool
   hardware_version:
     description:
       - Upgrade the virtual hardware to this version (V(vmx-19), or just V(19)), or to the newest the VM's host supports (V(latest)).
@@ -221,7 +259,7 @@ options:
         choices: [present, absent]
         default: present
   cdrom:
-    description: Media of the VM's first CD-ROM drive.
+    description: Media of the VM's first CD-ROM drive (the first entry of O(cdroms), kept for existing playbooks).
     type: dict
     suboptions:
       type:
@@ -232,12 +270,61 @@ options:
       iso_path:
         description: ISO file as C([datastore] folder/file.iso); the file must exist.
         type: str
+  cdroms:
+    description:
+      - CD-ROM drives. An entry names a drive by O(cdroms[].label), by O(cdroms[].position), or by O(cdroms[].unit_number)
+        on O(cdroms[].controller_type) + O(cdroms[].controller); or else stands for the next drive no other entry names; an
+        entry with no drive left adds a drive (empty unless O(cdroms[].type) says) at the next free unit.
+      - An IDE drive is added or removed only while the VM is off; a SATA one also while it runs. Not with O(cdrom).
+    type: list
+    elements: dict
+    suboptions:
+      label:
+        description: Label of an existing drive (C(CD/DVD drive 1)).
+        type: str
+      position:
+        description: Position of an existing drive, counting from 1, as RV(vm.cdroms) lists them.
+        type: int
+      controller_type:
+        description: Controller kind of a new drive (default V(ide)), or of the drive O(cdroms[].unit_number) names.
+        type: str
+        choices: [ide, sata]
+      controller:
+        description: Bus number of the drive's controller.
+        type: int
+        default: 0
+      unit_number:
+        description: Unit on the controller (IDE 0-1, SATA 0-29); a new drive takes the next free one without it.
+        type: int
+      type:
+        description:
+          - Media; V(iso) mounts O(cdroms[].iso_path), V(client) uses the client device, V(none) leaves the drive empty.
+            Without it, the media of an existing drive stays as it is.
+        type: str
+        choices: [iso, client, none]
+      iso_path:
+        description: ISO file as C([datastore] folder/file.iso); the file must exist.
+        type: str
+      state:
+        description: V(absent) removes the drive named by O(cdroms[].label) or O(cdroms[].unit_number).
+        type: str
+        choices: [present, absent]
+        default: present
   allow_power_cycle:
     description:
       - When the running VM cannot take a change, shut its guest down (VMware Tools must run), make the change and
         power it back on. The result says so in RV(power_cycled).
+      - O(power_cycle_method) says how the VM goes off.
     type: bool
     default: false
+  power_cycle_method:
+    description:
+      - How O(allow_power_cycle) takes the VM off. V(guest-shutdown) asks the guest to shut down (VMware Tools must run)
+        and waits until the VM is off. V(power-off) powers it off at once without the guest, as pulling the plug would
+        (for a VM without VMware Tools; the guest loses what it has not written). RV(power_cycle_method) reports which one ran.
+    type: str
+    choices: [guest-shutdown, power-off]
+    default: guest-shutdown
   timeout:
     description: Seconds to wait for each task and for the guest to shut down.
     type: int
@@ -298,6 +385,13 @@ EXAMPLES = r"""
         shares: high
         iops_limit: 1000
 
+- name: Reserve 1 GHz of CPU and cap it at 4 GHz, with high memory shares (a running VM takes these)
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    cpu_reservation_mhz: 1000
+    cpu_limit_mhz: 4000
+    memory_shares: high
+
 - name: Upgrade to the newest hardware version at the next clean guest shutdown
   opensphere.vsphere.vm_hardware:
     name: DC0_C0_RP0_VM0
@@ -345,6 +439,39 @@ vm:
     memory_hot_add:
       description: Whether memory hot add is enabled.
       type: bool
+    cpu_shares:
+      description: CPU shares, a level (V(low), V(normal), V(high)) or a custom number.
+      type: raw
+    cpu_reservation_mhz:
+      description: CPU reservation in MHz.
+      type: int
+    cpu_limit_mhz:
+      description: CPU limit in MHz, -1 for unlimited.
+      type: int
+    memory_shares:
+      description: Memory shares, a level or a custom number.
+      type: raw
+    memory_reservation_mb:
+      description: Memory reservation in MB.
+      type: int
+    memory_limit_mb:
+      description: Memory limit in MB, -1 for unlimited.
+      type: int
+    memory_reservation_locked_to_max:
+      description: Whether all memory is reserved.
+      type: bool
+    nested_virt:
+      description: Whether nested hardware virtualization is exposed.
+      type: bool
+    guest_id:
+      description: Guest operating system id.
+      type: str
+    firmware:
+      description: Boot firmware, V(bios) or V(efi).
+      type: str
+    secure_boot:
+      description: Whether UEFI secure boot is on.
+      type: bool
     hardware_version:
       description: Virtual hardware version.
       type: str
@@ -375,9 +502,13 @@ vm:
       type: list
       elements: dict
 power_cycled:
-  description: True when O(allow_power_cycle) shut the guest down and powered the VM back on (in check mode, would).
+  description: True when O(allow_power_cycle) took the VM off and powered it back on (in check mode, would).
   returned: always
   type: bool
+power_cycle_method:
+  description: V(guest-shutdown) or V(power-off) when the VM was (in check mode, would be) power-cycled, else null.
+  returned: always
+  type: str
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
@@ -387,10 +518,10 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._module import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_on, shutdown_guest
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import iso_to_check
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.cdroms import isos_to_check
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import check_options, plan
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.read import (
-    iso_exists, needs_inventory, needs_versions, read, supported_versions, used_units,
+    iso_exists, needs_inventory, needs_versions, read, supported_guest_ids, supported_versions, used_units,
 )
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.spec import config_spec
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
@@ -398,7 +529,9 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vo
 )
 
 MANAGED = ("num_cpus", "cores_per_socket", "memory_mb", "cpu_hot_add", "cpu_hot_remove", "memory_hot_add",
-           "hardware_version", "upgrade_policy", "controllers", "disks", "nics", "cdroms")
+           "cpu_shares", "cpu_reservation_mhz", "cpu_limit_mhz", "memory_shares", "memory_reservation_mb", "memory_limit_mb",
+           "memory_reservation_locked_to_max", "nested_virt", "guest_id", "firmware", "secure_boot", "hardware_version",
+           "upgrade_policy", "controllers", "disks", "nics", "cdroms")
 HIDDEN = ("tools_running_status", "template", "vm_datastore")
 
 
@@ -413,14 +546,16 @@ def summary(facts):
 def read_known(session, ctx, vm, p):
     """What the plan needs beyond the VM's own read: host versions, inventory names, ISO files."""
     inventory = ctx.inventory_read
-    isos = None
-    path = iso_to_check(vm, p)
-    if path and path[1:path.index("]")] in ctx.datastores:  # an unknown datastore is the plan's to refuse
-        try:
-            isos = {path: iso_exists(session, Waiter(session), ctx, path, p["timeout"])}
-        except TaskFailed:
-            isos = {path: False}
+    isos = {}
+    for path in isos_to_check(vm, p):
+        if path[1:path.index("]")] in ctx.datastores:  # an unknown datastore is the plan's to refuse
+            try:
+                isos[path] = iso_exists(session, Waiter(session), ctx, path, p["timeout"])
+            except TaskFailed:
+                isos[path] = False
+    guest_id = p["guest_id"]
     return {"used_units": used_units(ctx), "isos": isos,
+            "guest_ids": supported_guest_ids(ctx, guest_id) if guest_id and guest_id != vm["guest_id"] else None,
             "versions": supported_versions(ctx) if needs_versions(p, vm) else None,
             "networks": set(ctx.networks) if inventory else None,
             "datastores": set(ctx.datastores) if inventory else None}
@@ -440,11 +575,16 @@ def handlers(module, session, vm_ref, name, ctx, state):
     def upgrade(step):
         waiter.task(vm_ref.UpgradeVM_Task(version=step.version), timeout, "hardware upgrade of VM '%s'" % name)
 
+    def power_off(step):
+        waiter.task(vm_ref.PowerOffVM_Task(), timeout, "power off of VM '%s'" % name)
+        state["off"] = True
+
     def back_on(step):
         state["off"] = False  # a failing power-on is reported, not tried again
         power_on(waiter, vm_ref, name, timeout)
 
-    return {"shutdown_guest": shutdown, "reconfigure": reconfigure, "upgrade": upgrade, "power_on": back_on}
+    return {"shutdown_guest": shutdown, "power_off": power_off, "reconfigure": reconfigure, "upgrade": upgrade,
+            "power_on": back_on}
 
 
 def main_flow(module):
@@ -452,10 +592,11 @@ def main_flow(module):
     with module.soap() as session:
         vm_ref, (vm, ctx) = open_vm(module, session, reader=lambda s, ref: read(s, ref, inventory=needs_inventory(p)))
         name = vm["name"]
-        module.context.update(vm=summary(vm), power_cycled=False)
+        module.context.update(vm=summary(vm), power_cycled=False, power_cycle_method=None)
         with module.doing("plan the hardware of VM '%s'" % name):
             the_plan = plan({"vm": vm, "known": read_known(session, ctx, vm, p)}, p)
-        module.context.update(vm=summary(the_plan.after["vm"]), power_cycled=the_plan.notes["power_cycled"])
+        module.context.update(vm=summary(the_plan.after["vm"]), power_cycled=the_plan.notes["power_cycled"],
+                              power_cycle_method=the_plan.notes["power_cycle_method"])
         state = {"off": False}
         try:
             module.execute(the_plan, handlers(module, session, vm_ref, name, ctx, state))
@@ -495,6 +636,17 @@ def main():
             "cpu_hot_add": {"type": "bool"},
             "cpu_hot_remove": {"type": "bool"},
             "memory_hot_add": {"type": "bool"},
+            "cpu_shares": {"type": "raw"},
+            "cpu_reservation_mhz": {"type": "int"},
+            "cpu_limit_mhz": {"type": "int"},
+            "memory_shares": {"type": "raw"},
+            "memory_reservation_mb": {"type": "int"},
+            "memory_limit_mb": {"type": "int"},
+            "memory_reservation_locked_to_max": {"type": "bool"},
+            "nested_virt": {"type": "bool"},
+            "guest_id": {"type": "str"},
+            "firmware": {"type": "str", "choices": ["bios", "efi"]},
+            "secure_boot": {"type": "bool"},
             "hardware_version": {"type": "str"},
             "upgrade_policy": {"type": "dict", "options": {
                 "policy": {"type": "str", "required": True, "choices": list(POLICIES)},
@@ -508,7 +660,13 @@ def main():
             "nics": {"type": "list", "elements": "dict", "options": nic},
             "cdrom": {"type": "dict", "options": {"type": {"type": "str", "required": True, "choices": ["iso", "client", "none"]},
                                                   "iso_path": {"type": "str"}}},
+            "cdroms": {"type": "list", "elements": "dict", "options": {
+                "label": {"type": "str"}, "position": {"type": "int"},
+                "controller_type": {"type": "str", "choices": ["ide", "sata"]}, "controller": {"type": "int", "default": 0},
+                "unit_number": {"type": "int"}, "type": {"type": "str", "choices": ["iso", "client", "none"]},
+                "iso_path": {"type": "str"}, "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}},
             "allow_power_cycle": {"type": "bool", "default": False},
+            "power_cycle_method": {"type": "str", "choices": ["guest-shutdown", "power-off"], "default": "guest-shutdown"},
         }},
     )
     module.run(main_flow, check=check_options)

@@ -15,6 +15,7 @@ package main
 // ReconfigVM_Task refusals (the task ends in error, nothing changes):
 //   - a device at unit 7 of a SCSI controller (the controller's own unit) -> InvalidDeviceSpec
 //   - a controller added with a bus number its kind already uses             -> InvalidDeviceSpec
+//   - adding or removing a device on an IDE controller while the VM is not off -> DeviceHotPlugNotSupported
 //   - removing a SCSI, SATA or NVMe controller while the VM is not off       -> DeviceHotPlugNotSupported
 //     (so a controller type change, remove + add, needs the VM powered off)
 //   - removing a controller that still has devices (not removed or moved to
@@ -235,6 +236,11 @@ func deviceFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigS
 		if ctrl == nil {
 			ctrl = added[dev.ControllerKey]
 		}
+		if _, ide := ctrl.(*types.VirtualIDEController); ide && s.Operation == types.VirtualDeviceConfigSpecOperationAdd &&
+			vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOff {
+			return &types.DeviceHotPlugNotSupported{InvalidDeviceSpec: types.InvalidDeviceSpec{DeviceIndex: int32(i)}},
+				fmt.Sprintf("A device cannot be added to %s while the virtual machine is %s.", label(ctrl), vm.Runtime.PowerState)
+		}
 		if _, scsi := ctrl.(types.BaseVirtualSCSIController); scsi && dev.UnitNumber != nil && *dev.UnitNumber == 7 {
 			return &types.InvalidDeviceSpec{DeviceIndex: int32(i)},
 				fmt.Sprintf("Unit number 7 of %s is reserved for the SCSI controller itself.", label(ctrl))
@@ -253,6 +259,13 @@ func deviceFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigS
 	for i, c := range spec.DeviceChange {
 		s := c.GetVirtualDeviceConfigSpec()
 		key := s.Device.GetVirtualDevice().Key
+		if old := byKey[key]; s.Operation == types.VirtualDeviceConfigSpecOperationRemove && old != nil &&
+			vm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOff {
+			if _, ide := byKey[old.GetVirtualDevice().ControllerKey].(*types.VirtualIDEController); ide {
+				return &types.DeviceHotPlugNotSupported{InvalidDeviceSpec: types.InvalidDeviceSpec{DeviceIndex: int32(i)}},
+					fmt.Sprintf("%s cannot be removed from an IDE controller while the virtual machine is %s.", label(old), vm.Runtime.PowerState)
+			}
+		}
 		ctrl := byKey[key]
 		if s.Operation != types.VirtualDeviceConfigSpecOperationRemove || ctrl == nil || controllerKind(ctrl) == "" {
 			continue

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: opensphere.vsphere contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""vm_hardware's device matching and CD-ROM decisions (disks: disks.py, adapters: nics.py, controllers: controllers.py).
+"""vm_hardware's device matching, shared by disks.py and cdroms.py (adapters: nics.py, controllers: controllers.py).
 
 Devices are matched to entries by label, by controller/unit (disks), or else in order among
 the devices no other entry claimed; an entry left over is a new device. Nothing is ever
@@ -10,8 +10,7 @@ removed unless an entry says ``state: absent``.
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import ISO_PATH, bad
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import KIND_WORDS, UNITS, bad
 
 
 def match(entries, devices, explicit, positional_ok, pool=None):
@@ -36,41 +35,16 @@ def match(entries, devices, explicit, positional_ok, pool=None):
     return pairs
 
 
-def cdrom_media(before, want):
-    """``(drive, drive as asked)`` for a cdrom request (the first drive), or None without a drive."""
-    if not before["cdroms"]:
-        return None
-    dev = before["cdroms"][0]
-    running = before["power_state"] == "powered-on"
-    return dev, dict(dev, type=want["type"], iso_path=want.get("iso_path"), connected=running and want["type"] != "none")
-
-
-def iso_to_check(before, p):
-    """The ISO path whose file must exist for this request (it mounts a new one), else None.
-
-    The module reads it (a datastore search) before planning, so the plan stays pure.
-    """
-    want = p.get("cdrom")
-    media = cdrom_media(before, want) if want and want["type"] == "iso" else None
-    return want["iso_path"] if media and media[0] != media[1] else None
-
-
-def plan_cdrom(plan, before, p, datastores, isos=None):
-    want = p.get("cdrom")
-    if not want:
-        return
-    media = cdrom_media(before, want)
-    if media is None:
-        bad("the VM has no CD-ROM drive; this module changes the media of an existing one")
-    dev, new = media
-    if want["type"] == "iso":
-        datastore = ISO_PATH.match(want["iso_path"]).group(1)
-        if datastores is not None and datastore not in datastores:
-            bad("cdrom.iso_path: no datastore named '%s' in the VM's datacenter" % datastore, "NotFound")
-    if new != dev:
-        if want["type"] == "iso":
-            plan.check_isos.append(want["iso_path"])
-            if isos is not None and not isos.get(want["iso_path"]):
-                raise NotFound("cdrom.iso_path: no file %s" % want["iso_path"])
-        plan.after["cdroms"] = [new] + plan.after["cdroms"][1:]
-        plan.devices.append(("edit", "cdrom", new, {}))
+def take_unit(taken, where, unit, what):
+    """The unit a new device takes on controller ``where`` = (kind, bus): ``unit``, or the next free one."""
+    kind, bus = where
+    if unit is None:
+        free = [u for u in UNITS[kind] if u not in taken]
+        if not free:
+            bad("%s: %s controller %s has no free unit" % (what, KIND_WORDS[kind], bus))
+        unit = free[0]
+    elif unit in taken:
+        bad("%s: unit %s of %s controller %s is taken by another device" % (what, unit, KIND_WORDS[kind], bus),
+            "InvalidDeviceSpec")
+    taken.add(unit)
+    return unit

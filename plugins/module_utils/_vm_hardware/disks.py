@@ -11,7 +11,7 @@ free unit. The controllers a disk can go on are the VM's plus those the request 
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import match
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import match, take_unit
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_disk_size
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
     KIND_OF, KIND_WORDS, UNITS, bad, disk_size, shares_value,
@@ -97,7 +97,7 @@ def plan_disks(plan, before, p, datastores):
                 % (KIND_WORDS[kind], bus, ", ".join("%s %s" % (KIND_WORDS[k], b) for k, b in sorted(have)) or "none"))
         pairs = match(group, before["disks"], explicit, positional,
                       pool=[d for d in before["disks"] if (d["controller_type"], d["controller"]) == (kind, bus)])
-        taken = set(plan.used_units.get((kind, bus), ()))
+        taken = plan.used_units.setdefault((kind, bus), set())
         for entry, dev in pairs:
             if dev is not None and dev["key"] in seen:
                 bad("disks: two entries name the same disk %s" % dev["label"])
@@ -114,16 +114,7 @@ def _new_disk(plan, entry, where, taken, before, what):
             % (what, "label" if entry.get("label") else "file"), "NotFound")
     if size is None:
         bad("%s: a new disk needs size_gb or size_mb" % what)
-    unit = entry.get("unit_number")
-    if unit is None:
-        free = [u for u in UNITS[kind] if u not in taken]
-        if not free:
-            bad("%s: %s controller %s has no free unit" % (what, KIND_WORDS[kind], bus))
-        unit = free[0]
-    elif unit in taken:
-        bad("%s: unit %s of %s controller %s is taken by another device" % (what, unit, KIND_WORDS[kind], bus),
-            "InvalidDeviceSpec")
-    taken.add(unit)
+    unit = take_unit(taken, where, entry.get("unit_number"), what)
     new = {"label": None, "key": None, "controller_type": kind, "controller": bus, "unit_number": unit, "size_mb": size,
            "datastore": entry.get("datastore") or before["vm_datastore"], "file": None,
            "provisioning": entry.get("provisioning") or ("eager-zeroed" if entry.get("sharing") == "multi-writer" else "thin"),

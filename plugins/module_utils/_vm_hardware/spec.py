@@ -34,11 +34,13 @@ def _connectable(connected, start_connected):
     return Device.VirtualDevice.ConnectInfo(connected=connected, startConnected=start_connected, allowGuestControl=True)
 
 
-def _storage_io(want):
-    shares = want["shares"]
+def _shares(shares):
     level = shares if shares in SHARES_LEVELS else "custom"
-    return vim.StorageResourceManager.IOAllocationInfo(
-        shares=vim.SharesInfo(level=level, shares=0 if level != "custom" else shares), limit=want["iops_limit"])
+    return vim.SharesInfo(level=level, shares=0 if level != "custom" else shares)
+
+
+def _storage_io(want):
+    return vim.StorageResourceManager.IOAllocationInfo(shares=_shares(want["shares"]), limit=want["iops_limit"])
 
 
 def _disk_fields(dev, want):
@@ -134,14 +136,19 @@ def _nic(op, want, ctx, new_key, extra):
     return change
 
 
-def _cdrom(want, ctx):
-    dev = ctx.devices[want["key"]]
+def _cdrom(op, want, ctx, new_key, extra):
+    if op == "remove":
+        return Device.VirtualDeviceSpec(operation="remove", device=ctx.devices[want["key"]])
+    if op == "add":
+        dev = Device.VirtualCdrom(key=new_key, controllerKey=extra["controller_key"], unitNumber=want["unit_number"])
+    else:
+        dev = ctx.devices[want["key"]]
     if want["type"] == "iso":
         dev.backing = Device.VirtualCdrom.IsoBackingInfo(fileName=want["iso_path"])
     else:
         dev.backing = Device.VirtualCdrom.RemotePassthroughBackingInfo(deviceName="", exclusive=False)
     dev.connectable = _connectable(want["connected"], want["type"] != "none")
-    return Device.VirtualDeviceSpec(operation="edit", device=dev)
+    return Device.VirtualDeviceSpec(operation=op, device=dev)
 
 
 def config_spec(plan, ctx):
@@ -152,6 +159,13 @@ def config_spec(plan, ctx):
     if plan.policy:
         spec.scheduledHardwareUpgradeInfo = vim.vm.ScheduledHardwareUpgradeInfo(
             upgradePolicy=POLICIES[plan.policy["policy"]], versionKey=plan.policy["version"])
+    for resource, fields in plan.allocation.items():
+        info = vim.ResourceAllocationInfo(reservation=fields.get("reservation"), limit=fields.get("limit"))
+        if "shares" in fields:
+            info.shares = _shares(fields["shares"])
+        setattr(spec, "%sAllocation" % resource, info)
+    if plan.boot:
+        spec.bootOptions = vim.vm.BootOptions(**plan.boot)
     first, middle, last, keys, moved = _ordered(plan.devices, ctx)
     changes, new_key = [], -100
     for op, kind, want, extra in first + middle + last:
@@ -173,6 +187,8 @@ def config_spec(plan, ctx):
         elif kind == "nic":
             changes.append(_nic(op, want, ctx, new_key, extra))
         else:
-            changes.append(_cdrom(want, ctx))
+            if op == "add":
+                extra["controller_key"] = keys[(want["controller_type"], want["controller"])]
+            changes.append(_cdrom(op, want, ctx, new_key, extra))
     spec.deviceChange = changes
     return spec

@@ -92,15 +92,19 @@ def test_a_controller_with_disks_cannot_be_removed(si):
     assert labels(vm, Device.VirtualSCSIController) == ["SCSI controller 0"]
 
 
+def retype_scsi0(vm):
+    """SCSI controller 0 becomes an LSI Logic one: removed, added again on bus 0, its disk moved to it."""
+    disk = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualDisk))
+    disk.controllerKey = -5
+    new = Device.VirtualLsiLogicController(key=-5, busNumber=0, sharedBus="noSharing")
+    return [Device.VirtualDeviceSpec(operation="remove", device=scsi0(vm)),
+            Device.VirtualDeviceSpec(operation="add", device=new), Device.VirtualDeviceSpec(operation="edit", device=disk)]
+
+
 def test_a_controller_cannot_be_removed_while_the_vm_runs(si):
     vm = find_vm(si, "DC0_H0_VM0")
     old = scsi0(vm)
-    disk = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualDisk))
-    disk.controllerKey = -5
-    retype = [Device.VirtualDeviceSpec(operation="remove", device=old),
-              Device.VirtualDeviceSpec(operation="add", device=Device.VirtualLsiLogicController(key=-5, busNumber=0, sharedBus="noSharing")),
-              Device.VirtualDeviceSpec(operation="edit", device=disk)]
-    state, error = reconfigure(si, vm, *retype)
+    state, error = reconfigure(si, vm, *retype_scsi0(vm))
     assert state == "error" and isinstance(error, vim.fault.DeviceHotPlugNotSupported), error
     assert "SCSI controller 0 cannot be removed while the virtual machine is poweredOn" in error.msg
     assert type(scsi0(vm)) is type(old)
@@ -108,14 +112,25 @@ def test_a_controller_cannot_be_removed_while_the_vm_runs(si):
 
 def test_a_type_change_is_remove_add_and_move_while_off(si):
     vm = powered_off(si, "DC0_H0_VM0")
-    old = scsi0(vm)
-    disk = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualDisk))
-    disk.controllerKey = -5
-    retype = [Device.VirtualDeviceSpec(operation="remove", device=old),
-              Device.VirtualDeviceSpec(operation="add", device=Device.VirtualLsiLogicController(key=-5, busNumber=0, sharedBus="noSharing")),
-              Device.VirtualDeviceSpec(operation="edit", device=disk)]
-    assert reconfigure(si, vm, *retype) == ("success", None)
+    assert reconfigure(si, vm, *retype_scsi0(vm)) == ("success", None)
     new = scsi0(vm)
     assert isinstance(new, Device.VirtualLsiLogicController) and new.deviceInfo.label == "SCSI controller 0"
     disk = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualDisk))
     assert disk.controllerKey == new.key and disk.deviceInfo.label == "Hard disk 1"
+
+
+def test_ide_devices_are_not_hot_plugged(si):
+    vm = find_vm(si, "DC0_H0_VM0")
+    ide1 = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualIDEController) and dev.busNumber == 1)
+    add = Device.VirtualDeviceSpec(operation="add", device=Device.VirtualCdrom(
+        key=-5, controllerKey=ide1.key, unitNumber=0,
+        backing=Device.VirtualCdrom.RemotePassthroughBackingInfo(deviceName="", exclusive=False)))
+    state, error = reconfigure(si, vm, add)
+    assert state == "error" and isinstance(error, vim.fault.DeviceHotPlugNotSupported) and "cannot be added to IDE 1" in error.msg
+    cdrom = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualCdrom))
+    state, error = reconfigure(si, vm, Device.VirtualDeviceSpec(operation="remove", device=cdrom))
+    assert state == "error" and isinstance(error, vim.fault.DeviceHotPlugNotSupported)
+    assert labels(vm, Device.VirtualCdrom) == ["CD/DVD drive 1"]
+    vm = powered_off(si, "DC0_H0_VM0")
+    assert reconfigure(si, vm, add) == ("success", None)
+    assert sorted(labels(vm, Device.VirtualCdrom)) == ["CD/DVD drive 1", "CD/DVD drive 2"]

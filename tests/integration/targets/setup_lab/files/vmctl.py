@@ -59,7 +59,10 @@ def hardware(vm):
     out = {"cores_per_socket": hw.numCoresPerSocket, "cpu_hot_add": bool(config.cpuHotAddEnabled),
            "cpu_hot_remove": bool(config.cpuHotRemoveEnabled), "memory_hot_add": bool(config.memoryHotAddEnabled),
            "upgrade_policy": policy.upgradePolicy if policy else None,
-           "upgrade_version": policy.versionKey if policy else None, "controllers": [], "disks": [], "nics": [], "cdroms": []}
+           "upgrade_version": policy.versionKey if policy else None, "controllers": [], "disks": [], "nics": [], "cdroms": [],
+           "cpu_allocation": allocation(config.cpuAllocation), "memory_allocation": allocation(config.memoryAllocation),
+           "nested_virt": bool(config.nestedHVEnabled), "firmware": config.firmware,
+           "secure_boot": bool(config.bootOptions and config.bootOptions.efiSecureBootEnabled)}
     controllers = {dev.key: dev.deviceInfo.label for dev in hw.device if isinstance(dev, vim.vm.device.VirtualController)}
     for dev in hw.device:
         if isinstance(dev, vim.vm.device.VirtualDisk):
@@ -84,6 +87,13 @@ def hardware(vm):
             out["cdroms"].append({"label": dev.deviceInfo.label, "backing": type(dev.backing).__name__.rsplit(".", 1)[-1],
                                   "file": getattr(dev.backing, "fileName", None)})
     return out
+
+
+def allocation(info):
+    if info is None:
+        return None
+    return {"reservation": info.reservation, "limit": info.limit,
+            "shares": [info.shares.level, info.shares.shares] if info.shares else None}
 
 
 def upload(args, si, datastore_path, size=1024):

@@ -9,6 +9,7 @@ import copy
 import pytest
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.cdroms import isos_to_check
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import changes as plan, check_options
 
 VERSIONS = ["vmx-13", "vmx-19", "vmx-21"]
@@ -34,6 +35,9 @@ def facts(power="powered-off", **over):
     base = {"name": "vm1", "moid": "vm-1", "power_state": power, "tools_running_status": "guestToolsRunning",
             "template": False, "vm_datastore": "ds1", "num_cpus": 2, "cores_per_socket": 1, "memory_mb": 2048,
             "cpu_hot_add": False, "cpu_hot_remove": False, "memory_hot_add": False, "hardware_version": "vmx-13",
+            "cpu_shares": "normal", "cpu_reservation_mhz": 0, "cpu_limit_mhz": -1, "memory_shares": "normal",
+            "memory_reservation_mb": 0, "memory_limit_mb": -1, "memory_reservation_locked_to_max": False,
+            "nested_virt": False, "guest_id": "otherLinux64Guest", "firmware": "bios", "secure_boot": False,
             "upgrade_policy": {"policy": "never", "version": None},
             "controllers": [controller(1000, 0), controller(15000, 0, "sata", "sata")],
             "disks": [disk(2000, 0), disk(2001, 1, 20480)], "nics": [nic(4000, 1), nic(4001, 2)],
@@ -46,7 +50,9 @@ def facts(power="powered-off", **over):
 def params(**over):
     p = {"timeout": 300, "controllers": None, "num_cpus": None, "cores_per_socket": None, "memory_mb": None, "cpu_hot_add": None,
          "cpu_hot_remove": None, "memory_hot_add": None, "hardware_version": None, "upgrade_policy": None,
-         "disks": None, "nics": None, "cdrom": None}
+         "disks": None, "nics": None, "cdrom": None, "cdroms": None, "cpu_shares": None, "cpu_reservation_mhz": None, "cpu_limit_mhz": None,
+         "memory_shares": None, "memory_reservation_mb": None, "memory_limit_mb": None, "memory_reservation_locked_to_max": None,
+         "nested_virt": None, "guest_id": None, "firmware": None, "secure_boot": None}
     for key in ("disks", "nics"):
         if over.get(key):
             defaults = {"state": "present", "controller_type": "scsi", "controller": 0, "delete_file": False} \
@@ -153,7 +159,9 @@ def test_devices_only_what_is_named(request_, expected):
 def test_new_disk_takes_next_free_unit_and_iso_is_checked():
     result = make(facts(), disks=[{}, {}, {"size_gb": 1}], cdrom={"type": "iso", "iso_path": "[ds1] a.iso"})
     assert result.after["disks"][-1]["unit_number"] == 2
-    assert result.check_isos == ["[ds1] a.iso"]
+    assert isos_to_check(facts(), params(cdrom={"type": "iso", "iso_path": "[ds1] a.iso"})) == ["[ds1] a.iso"]
+    mounted = facts(cdroms=[dict(facts()["cdroms"][0], type="iso", iso_path="[ds1] a.iso")])
+    assert isos_to_check(mounted, params(cdrom={"type": "iso", "iso_path": "[ds1] a.iso"})) == []
 
 
 def test_delete_file_is_passed_only_when_asked():
