@@ -155,7 +155,7 @@ options:
         description: Label of an existing disk (C(Hard disk 2)).
         type: str
       filename:
-        description: File of an existing disk, as C([datastore] folder/name.vmdk) (RV(vm.disks[].file)).
+        description: File of an existing disk, as C([datastore] folder/name.vmdk) (the C(file) of a disk in RV(vm.disks)).
         type: str
       controller_type:
         description: Kind of the disk's controller.
