@@ -36,13 +36,13 @@ attributes:
     support: full
 options:
   num_cpus:
-    description: Number of virtual CPUs.
+    description: Number of virtual CPUs, at most 768 (vSphere's maximum).
     type: int
   cores_per_socket:
     description: Cores per virtual socket; must divide the number of CPUs. Changes only while the VM is off.
     type: int
   memory_mb:
-    description: Memory in MB; a positive multiple of 4.
+    description: Memory in MB; a positive multiple of 4, at most 24 TB (25165824).
     type: int
   cpu_hot_add:
     description: Whether CPUs can be added while the VM runs. Changes only while the VM is off.
@@ -52,6 +52,44 @@ options:
     type: bool
   memory_hot_add:
     description: Whether memory can be added while the VM runs. Changes only while the VM is off.
+    type: bool
+  cpu_shares:
+    description: CPU shares, V(low), V(normal) or V(high), or a custom number. A running VM takes the change.
+    type: raw
+  cpu_reservation_mhz:
+    description: CPU reservation in MHz (0 for none); at most O(cpu_limit_mhz). A running VM takes the change.
+    type: int
+  cpu_limit_mhz:
+    description: CPU limit in MHz, V(-1) for unlimited. A running VM takes the change.
+    type: int
+  memory_shares:
+    description: Memory shares, V(low), V(normal) or V(high), or a custom number. A running VM takes the change.
+    type: raw
+  memory_reservation_mb:
+    description:
+      - Memory reservation in MB (0 for none); at most O(memory_limit_mb) and the VM's memory. A running VM takes the change.
+      - Not with O(memory_reservation_locked_to_max=true).
+    type: int
+  memory_limit_mb:
+    description: Memory limit in MB, V(-1) for unlimited. A running VM takes the change.
+    type: int
+  memory_reservation_locked_to_max:
+    description: Reserve all of the VM's memory, following its size.
+    type: bool
+  nested_virt:
+    description: Expose hardware-assisted virtualization to the guest (nested hypervisors). Changes only while the VM is off.
+    type: bool
+  guest_id:
+    description:
+      - Guest operating system id (V(otherLinux64Guest), V(windows2019srv_64Guest)); the VM's host must offer it, which the
+        module asks the host before any change. Changes only while the VM is off.
+    type: str
+  firmware:
+    description: Boot firmware. Changes only while the VM is off.
+    type: str
+    choices: [bios, efi]
+  secure_boot:
+    description: UEFI secure boot; needs O(firmware=efi) (as the VM will be after the task). Changes only while the VM is off.
     type: bool
   hardware_version:
     description:
@@ -74,26 +112,83 @@ options:
       version:
         description: Target version (V(vmx-21), V(21) or V(latest)); defaults to the newest the host supports.
         type: str
+  controllers:
+    description:
+      - Storage controllers, each named by its kind (SCSI for the four SCSI types, SATA, NVMe) and O(controllers[].bus_number).
+      - A controller the VM lacks is added (a SCSI one takes unit 7 of its bus for itself). A SCSI controller of another
+        type changes type, which vSphere does by removing it and adding one of the new type on the same bus with its
+        disks moved over, in the same reconfigure; this needs the VM powered off.
+      - O(controllers[].state=absent) removes the controller when no device is left on it (disks the same task removes count
+        as gone); otherwise the task fails naming the devices on it. Removing a controller needs the VM powered off.
+    type: list
+    elements: dict
+    suboptions:
+      type:
+        description: Controller type; V(sata) is an AHCI controller. It also says which kind of controller the entry names.
+        type: str
+        required: true
+        choices: [lsilogic, lsilogicsas, paravirtual, buslogic, sata, nvme]
+      bus_number:
+        description: Bus number, 0-3 (a VM has at most four controllers of each kind).
+        type: int
+        required: true
+      sharing:
+        description:
+          - SCSI bus sharing (default V(none) for a new controller); changes only while the VM is off.
+        type: str
+        choices: [none, virtual, physical]
+      state:
+        description: V(absent) removes the controller.
+        type: str
+        choices: [present, absent]
+        default: present
   disks:
     description:
-      - Disks on the VM's SCSI controllers. An entry names a disk by O(disks[].label), by O(disks[].unit_number) on
-        O(disks[].controller), or else stands for the next disk of that controller in unit order that no other entry
-        names; an entry with no disk left becomes a new disk at the next free unit.
+      - Disks. An entry names a disk by O(disks[].label), by O(disks[].filename), or by O(disks[].unit_number) on the
+        controller O(disks[].controller_type) + O(disks[].controller); or else stands for the next disk of that controller
+        in unit order that no other entry names; an entry with no disk left becomes a new disk at the next free unit.
+      - A disk can go on a controller the same task adds in O(controllers).
     type: list
     elements: dict
     suboptions:
       label:
         description: Label of an existing disk (C(Hard disk 2)).
         type: str
+      filename:
+        description: File of an existing disk, as C([datastore] folder/name.vmdk) (the C(file) of a disk in RV(vm.disks)).
+        type: str
+      controller_type:
+        description: Kind of the disk's controller.
+        type: str
+        choices: [scsi, sata, nvme, ide]
+        default: scsi
       controller:
-        description: Bus number of the SCSI controller.
+        description: Bus number of the disk's controller.
         type: int
         default: 0
       unit_number:
-        description: Unit number on the controller (0-15, not 7).
+        description: Unit number on the controller; SCSI 0-15 except 7 (the controller's own), SATA 0-29, NVMe 0-14, IDE 0-1.
+        type: int
+      disk_mode:
+        description:
+          - Disk mode (default V(persistent) for a new disk). Independent disks are left out of snapshots; a non-persistent one
+            loses its changes at power-off. Changes only while the VM is off.
+        type: str
+        choices: [persistent, independent_persistent, independent_nonpersistent]
+      sharing:
+        description:
+          - V(multi-writer) lets several VMs open the disk at once (a cluster file system's disk); such a disk must be
+            eager-zeroed thick (the default provisioning of a new one). Changes only while the VM is off.
+        type: str
+        choices: [none, multi-writer]
+      shares:
+        description: Storage I/O shares, V(low), V(normal) or V(high), or a custom number (default V(normal) for a new disk).
+        type: raw
+      iops_limit:
+        description: Limit of I/O operations per second; V(-1) means unlimited (the default for a new disk).
         type: int
       size_gb:
-        description: Size in GB. A disk grows to it; shrinking is refused.
+        description: Size in GB, at most 62 TB (63488). A disk grows to it; shrinking is refused.
         type: int
       size_mb:
         description: Size in MB, instead of O(disks[].size_gb).
@@ -106,7 +201,7 @@ options:
         type: str
         choices: [thin, thick, eager-zeroed]
       state:
-        description: V(absent) detaches the disk named by O(disks[].label) or O(disks[].unit_number).
+        description: V(absent) detaches the disk named by O(disks[].label), O(disks[].filename) or O(disks[].unit_number).
         type: str
         choices: [present, absent]
         default: present
@@ -116,11 +211,20 @@ options:
         default: false
   nics:
     description:
-      - Network adapters. An entry names an adapter by O(nics[].label), or else stands for the next adapter in order that
-        no other entry names; an entry with no adapter left becomes a new adapter.
+      - Network adapters. An entry names an adapter by O(nics[].label), by O(nics[].mac_address) or by
+        O(nics[].position). An entry naming none of them stands for an adapter on O(nics[].network) (of
+        O(nics[].device_type) when given) that no other entry claims; when there is none, it is a new adapter. So
+        adding an adapter needs no entries for the others, and the next run finds the adapter it added by its network
+        and type (give each added adapter its own O(nics[].mac_address) to tell apart adapters of one network and type).
+      - A VM has at most 10 network adapters; a request that would leave more is refused before any change.
     type: list
     elements: dict
     suboptions:
+      position:
+        description:
+          - Position of an existing adapter, counting from 1, in the order RV(vm.nics) lists them (slot order).
+          - Not for O(nics[].state=absent), where the next run would name another adapter.
+        type: int
       label:
         description: Label of an existing adapter (C(Network adapter 1)).
         type: str
@@ -142,15 +246,20 @@ options:
         type: str
         choices: [generated, manual, assigned]
       mac_address:
-        description: The MAC address, with O(nics[].mac_type=manual).
+        description:
+          - Six hex pairs separated by C(:) or C(-), compared in lower case.
+          - Without O(nics[].label) and O(nics[].position), it names the adapter with this address; when none has it, a
+            new adapter gets it as a manual address.
+          - With O(nics[].label) or O(nics[].position) and O(nics[].mac_type=manual), the manual address to set.
+          - A manual address must be in the range vCenter accepts for one, C(00:50:56:00:00:00) to C(00:50:56:3F:FF:FF).
         type: str
       state:
-        description: V(absent) removes the adapter named by O(nics[].label).
+        description: V(absent) removes the adapter named by O(nics[].label) or O(nics[].mac_address).
         type: str
         choices: [present, absent]
         default: present
   cdrom:
-    description: Media of the VM's first CD-ROM drive.
+    description: Media of the VM's first CD-ROM drive (the first entry of O(cdroms), kept for existing playbooks).
     type: dict
     suboptions:
       type:
@@ -161,18 +270,68 @@ options:
       iso_path:
         description: ISO file as C([datastore] folder/file.iso); the file must exist.
         type: str
+  cdroms:
+    description:
+      - CD-ROM drives. An entry names a drive by O(cdroms[].label), by O(cdroms[].position), or by O(cdroms[].unit_number)
+        on O(cdroms[].controller_type) + O(cdroms[].controller); or else stands for the next drive no other entry names; an
+        entry with no drive left adds a drive (empty unless O(cdroms[].type) says) at the next free unit.
+      - An IDE drive is added or removed only while the VM is off; a SATA one also while it runs. Not with O(cdrom).
+    type: list
+    elements: dict
+    suboptions:
+      label:
+        description: Label of an existing drive (C(CD/DVD drive 1)).
+        type: str
+      position:
+        description: Position of an existing drive, counting from 1, as RV(vm.cdroms) lists them.
+        type: int
+      controller_type:
+        description: Controller kind of a new drive (default V(ide)), or of the drive O(cdroms[].unit_number) names.
+        type: str
+        choices: [ide, sata]
+      controller:
+        description: Bus number of the drive's controller.
+        type: int
+        default: 0
+      unit_number:
+        description: Unit on the controller (IDE 0-1, SATA 0-29); a new drive takes the next free one without it.
+        type: int
+      type:
+        description:
+          - Media; V(iso) mounts O(cdroms[].iso_path), V(client) uses the client device, V(none) leaves the drive empty.
+            Without it, the media of an existing drive stays as it is.
+        type: str
+        choices: [iso, client, none]
+      iso_path:
+        description: ISO file as C([datastore] folder/file.iso); the file must exist.
+        type: str
+      state:
+        description: V(absent) removes the drive named by O(cdroms[].label) or O(cdroms[].unit_number).
+        type: str
+        choices: [present, absent]
+        default: present
   allow_power_cycle:
     description:
       - When the running VM cannot take a change, shut its guest down (VMware Tools must run), make the change and
         power it back on. The result says so in RV(power_cycled).
+      - O(power_cycle_method) says how the VM goes off.
     type: bool
     default: false
+  power_cycle_method:
+    description:
+      - How O(allow_power_cycle) takes the VM off. V(guest-shutdown) asks the guest to shut down (VMware Tools must run)
+        and waits until the VM is off. V(power-off) powers it off at once without the guest, as pulling the plug would
+        (for a VM without VMware Tools; the guest loses what it has not written). RV(power_cycle_method) reports which one ran.
+    type: str
+    choices: [guest-shutdown, power-off]
+    default: guest-shutdown
   timeout:
     description: Seconds to wait for each task and for the guest to shut down.
     type: int
     default: 300
 notes:
-  - Controllers are not added or removed; a disk goes on an existing SCSI controller.
+  - New disks, controllers and network adapters get their labels (C(Hard disk 3), C(SCSI controller 1)) from vCenter; the
+    result reads them back after the change (in check mode they are null).
 seealso:
   - module: opensphere.vsphere.vm_power
 """
@@ -195,7 +354,15 @@ EXAMPLES = r"""
       - size_gb: 100
         datastore: LocalDS_0
     nics:
-      - network: DC0_DVPG0
+      - position: 1
+        network: DC0_DVPG0
+
+- name: Add an adapter on VM Network (a second run finds it by network and type, and adds none)
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    nics:
+      - network: VM Network
+        device_type: vmxnet3
 
 - name: Remove the second disk by its SCSI unit (its file is kept); labels such as "Hard disk 2" work too
   opensphere.vsphere.vm_hardware:
@@ -204,6 +371,26 @@ EXAMPLES = r"""
       - controller: 0
         unit_number: 1
         state: absent
+
+- name: A paravirtual SCSI controller on bus 1 and a 20 GB disk on it, independent of snapshots
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    controllers:
+      - type: paravirtual
+        bus_number: 1
+    disks:
+      - controller: 1
+        size_gb: 20
+        disk_mode: independent_persistent
+        shares: high
+        iops_limit: 1000
+
+- name: Reserve 1 GHz of CPU and cap it at 4 GHz, with high memory shares (a running VM takes these)
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    cpu_reservation_mhz: 1000
+    cpu_limit_mhz: 4000
+    memory_shares: high
 
 - name: Upgrade to the newest hardware version at the next clean guest shutdown
   opensphere.vsphere.vm_hardware:
@@ -252,6 +439,39 @@ vm:
     memory_hot_add:
       description: Whether memory hot add is enabled.
       type: bool
+    cpu_shares:
+      description: CPU shares, a level (V(low), V(normal), V(high)) or a custom number.
+      type: raw
+    cpu_reservation_mhz:
+      description: CPU reservation in MHz.
+      type: int
+    cpu_limit_mhz:
+      description: CPU limit in MHz, -1 for unlimited.
+      type: int
+    memory_shares:
+      description: Memory shares, a level or a custom number.
+      type: raw
+    memory_reservation_mb:
+      description: Memory reservation in MB.
+      type: int
+    memory_limit_mb:
+      description: Memory limit in MB, -1 for unlimited.
+      type: int
+    memory_reservation_locked_to_max:
+      description: Whether all memory is reserved.
+      type: bool
+    nested_virt:
+      description: Whether nested hardware virtualization is exposed.
+      type: bool
+    guest_id:
+      description: Guest operating system id.
+      type: str
+    firmware:
+      description: Boot firmware, V(bios) or V(efi).
+      type: str
+    secure_boot:
+      description: Whether UEFI secure boot is on.
+      type: bool
     hardware_version:
       description: Virtual hardware version.
       type: str
@@ -259,8 +479,14 @@ vm:
     upgrade_policy:
       description: Scheduled upgrade, as C(policy) and target C(version).
       type: dict
+    controllers:
+      description: SCSI, SATA, NVMe and IDE controllers, each with C(label), C(key), C(kind), C(type), C(bus_number) and C(sharing).
+      type: list
+      elements: dict
     disks:
-      description: Disks, each with C(label), C(key), C(controller), C(unit_number), C(size_mb), C(datastore), C(file) and C(provisioning).
+      description:
+        - Disks, each with C(label), C(key), C(controller_type), C(controller), C(unit_number), C(size_mb), C(datastore), C(file),
+          C(provisioning), C(disk_mode), C(sharing), C(shares) and C(iops_limit).
       type: list
       elements: dict
     nics:
@@ -270,13 +496,19 @@ vm:
       type: list
       elements: dict
     cdroms:
-      description: CD-ROM drives, each with C(label), C(key), C(type), C(iso_path) and C(connected).
+      description:
+        - CD-ROM drives, each with C(label), C(key), C(type), C(iso_path), C(connected), C(controller_type), C(controller)
+          and C(unit_number).
       type: list
       elements: dict
 power_cycled:
-  description: True when O(allow_power_cycle) shut the guest down and powered the VM back on (in check mode, would).
+  description: True when O(allow_power_cycle) took the VM off and powered it back on (in check mode, would).
   returned: always
   type: bool
+power_cycle_method:
+  description: V(guest-shutdown) or V(power-off) when the VM was (in check mode, would be) power-cycled, else null.
+  returned: always
+  type: str
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
@@ -286,16 +518,20 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._module import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_on, shutdown_guest
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import iso_to_check
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.cdroms import isos_to_check
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import check_options, plan
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.read import (
-    iso_exists, needs_inventory, needs_versions, read, supported_versions, used_units,
+    iso_exists, needs_inventory, needs_versions, read, supported_guest_ids, supported_versions, used_units,
 )
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.spec import config_spec
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_TYPES, POLICIES
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
+    BUS_SHARING, CONTROLLER_TYPES, DISK_MODES, DISK_SHARING, NIC_TYPES, POLICIES,
+)
 
 MANAGED = ("num_cpus", "cores_per_socket", "memory_mb", "cpu_hot_add", "cpu_hot_remove", "memory_hot_add",
-           "hardware_version", "upgrade_policy", "disks", "nics", "cdroms")
+           "cpu_shares", "cpu_reservation_mhz", "cpu_limit_mhz", "memory_shares", "memory_reservation_mb", "memory_limit_mb",
+           "memory_reservation_locked_to_max", "nested_virt", "guest_id", "firmware", "secure_boot", "hardware_version",
+           "upgrade_policy", "controllers", "disks", "nics", "cdroms")
 HIDDEN = ("tools_running_status", "template", "vm_datastore")
 
 
@@ -310,14 +546,16 @@ def summary(facts):
 def read_known(session, ctx, vm, p):
     """What the plan needs beyond the VM's own read: host versions, inventory names, ISO files."""
     inventory = ctx.inventory_read
-    isos = None
-    path = iso_to_check(vm, p)
-    if path and path[1:path.index("]")] in ctx.datastores:  # an unknown datastore is the plan's to refuse
-        try:
-            isos = {path: iso_exists(session, Waiter(session), ctx, path, p["timeout"])}
-        except TaskFailed:
-            isos = {path: False}
-    return {"scsi": ctx.scsi, "used_units": used_units(ctx), "isos": isos,
+    isos = {}
+    for path in isos_to_check(vm, p):
+        if path[1:path.index("]")] in ctx.datastores:  # an unknown datastore is the plan's to refuse
+            try:
+                isos[path] = iso_exists(session, Waiter(session), ctx, path, p["timeout"])
+            except TaskFailed:
+                isos[path] = False
+    guest_id = p["guest_id"]
+    return {"used_units": used_units(ctx), "isos": isos,
+            "guest_ids": supported_guest_ids(ctx, guest_id) if guest_id and guest_id != vm["guest_id"] else None,
             "versions": supported_versions(ctx) if needs_versions(p, vm) else None,
             "networks": set(ctx.networks) if inventory else None,
             "datastores": set(ctx.datastores) if inventory else None}
@@ -337,11 +575,16 @@ def handlers(module, session, vm_ref, name, ctx, state):
     def upgrade(step):
         waiter.task(vm_ref.UpgradeVM_Task(version=step.version), timeout, "hardware upgrade of VM '%s'" % name)
 
+    def power_off(step):
+        waiter.task(vm_ref.PowerOffVM_Task(), timeout, "power off of VM '%s'" % name)
+        state["off"] = True
+
     def back_on(step):
         state["off"] = False  # a failing power-on is reported, not tried again
         power_on(waiter, vm_ref, name, timeout)
 
-    return {"shutdown_guest": shutdown, "reconfigure": reconfigure, "upgrade": upgrade, "power_on": back_on}
+    return {"shutdown_guest": shutdown, "power_off": power_off, "reconfigure": reconfigure, "upgrade": upgrade,
+            "power_on": back_on}
 
 
 def main_flow(module):
@@ -349,10 +592,11 @@ def main_flow(module):
     with module.soap() as session:
         vm_ref, (vm, ctx) = open_vm(module, session, reader=lambda s, ref: read(s, ref, inventory=needs_inventory(p)))
         name = vm["name"]
-        module.context.update(vm=summary(vm), power_cycled=False)
+        module.context.update(vm=summary(vm), power_cycled=False, power_cycle_method=None)
         with module.doing("plan the hardware of VM '%s'" % name):
             the_plan = plan({"vm": vm, "known": read_known(session, ctx, vm, p)}, p)
-        module.context.update(vm=summary(the_plan.after["vm"]), power_cycled=the_plan.notes["power_cycled"])
+        module.context.update(vm=summary(the_plan.after["vm"]), power_cycled=the_plan.notes["power_cycled"],
+                              power_cycle_method=the_plan.notes["power_cycle_method"])
         state = {"off": False}
         try:
             module.execute(the_plan, handlers(module, session, vm_ref, name, ctx, state))
@@ -368,12 +612,16 @@ def main_flow(module):
 
 
 def main():
-    disk = {"label": {"type": "str"}, "controller": {"type": "int", "default": 0}, "unit_number": {"type": "int"},
+    disk = {"label": {"type": "str"}, "filename": {"type": "str"},
+            "controller_type": {"type": "str", "choices": ["scsi", "sata", "nvme", "ide"], "default": "scsi"},
+            "controller": {"type": "int", "default": 0}, "unit_number": {"type": "int"},
+            "disk_mode": {"type": "str", "choices": list(DISK_MODES)}, "sharing": {"type": "str", "choices": list(DISK_SHARING)},
+            "shares": {"type": "raw"}, "iops_limit": {"type": "int"},
             "size_gb": {"type": "int"}, "size_mb": {"type": "int"}, "datastore": {"type": "str"},
             "provisioning": {"type": "str", "choices": ["thin", "thick", "eager-zeroed"]},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "delete_file": {"type": "bool", "default": False}}
-    nic = {"label": {"type": "str"}, "network": {"type": "str"},
+    nic = {"label": {"type": "str"}, "position": {"type": "int"}, "network": {"type": "str"},
            "device_type": {"type": "str", "choices": list(NIC_TYPES)},
            "connected": {"type": "bool"}, "start_connected": {"type": "bool"},
            "mac_type": {"type": "str", "choices": ["generated", "manual", "assigned"]}, "mac_address": {"type": "str"},
@@ -388,15 +636,37 @@ def main():
             "cpu_hot_add": {"type": "bool"},
             "cpu_hot_remove": {"type": "bool"},
             "memory_hot_add": {"type": "bool"},
+            "cpu_shares": {"type": "raw"},
+            "cpu_reservation_mhz": {"type": "int"},
+            "cpu_limit_mhz": {"type": "int"},
+            "memory_shares": {"type": "raw"},
+            "memory_reservation_mb": {"type": "int"},
+            "memory_limit_mb": {"type": "int"},
+            "memory_reservation_locked_to_max": {"type": "bool"},
+            "nested_virt": {"type": "bool"},
+            "guest_id": {"type": "str"},
+            "firmware": {"type": "str", "choices": ["bios", "efi"]},
+            "secure_boot": {"type": "bool"},
             "hardware_version": {"type": "str"},
             "upgrade_policy": {"type": "dict", "options": {
                 "policy": {"type": "str", "required": True, "choices": list(POLICIES)},
                 "version": {"type": "str"}}},
+            "controllers": {"type": "list", "elements": "dict", "options": {
+                "type": {"type": "str", "required": True, "choices": list(CONTROLLER_TYPES)},
+                "bus_number": {"type": "int", "required": True},
+                "sharing": {"type": "str", "choices": list(BUS_SHARING)},
+                "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}},
             "disks": {"type": "list", "elements": "dict", "options": disk, "mutually_exclusive": [["size_gb", "size_mb"]]},
             "nics": {"type": "list", "elements": "dict", "options": nic},
             "cdrom": {"type": "dict", "options": {"type": {"type": "str", "required": True, "choices": ["iso", "client", "none"]},
                                                   "iso_path": {"type": "str"}}},
+            "cdroms": {"type": "list", "elements": "dict", "options": {
+                "label": {"type": "str"}, "position": {"type": "int"},
+                "controller_type": {"type": "str", "choices": ["ide", "sata"]}, "controller": {"type": "int", "default": 0},
+                "unit_number": {"type": "int"}, "type": {"type": "str", "choices": ["iso", "client", "none"]},
+                "iso_path": {"type": "str"}, "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}},
             "allow_power_cycle": {"type": "bool", "default": False},
+            "power_cycle_method": {"type": "str", "choices": ["guest-shutdown", "power-off"], "default": "guest-shutdown"},
         }},
     )
     module.run(main_flow, check=check_options)

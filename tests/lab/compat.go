@@ -49,6 +49,7 @@ func (h *compatHandler) PutObject(_ *simulator.Context, obj mo.Reference) {
 	switch x := obj.(type) {
 	case *simulator.VirtualMachine:
 		fixVM(x)
+		relabelVM(x) // devices.go
 	case *simulator.Task:
 		guardTask(x)
 	}
@@ -93,6 +94,7 @@ func applyCompat(r *simulator.Registry) {
 	for _, e := range r.All("VirtualMachine") {
 		if vm, ok := e.(*simulator.VirtualMachine); ok {
 			fixVM(vm)
+			relabelVM(vm)
 		}
 	}
 	r.AddHandler(&compatHandler{Self: types.ManagedObjectReference{Type: "LabCompat", Value: "lab-compat"}})

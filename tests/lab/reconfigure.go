@@ -10,6 +10,10 @@ package main
 //     more CPUs without cpuHotAddEnabled, fewer without cpuHotRemoveEnabled -> CpuHotPlugNotSupported
 //     more memory without memoryHotAddEnabled, or any less memory         -> MemoryHotPlugNotSupported
 //     a new numCoresPerSocket or a change of the hot-add/-remove flags      -> InvalidPowerState
+//   - secure boot without EFI firmware, an unknown guest id: vcsim refuses them after applying the
+//     spec (the VM keeps part of it); the lab refuses first -> InvalidVmConfig / InvalidArgument
+//   - a CPU or memory reservation above its limit, or memory reserved beyond the VM's memory
+//     -> InvalidArgument (invalidProperty spec.<cpu|memory>Allocation.reservation)
 //   - scheduledHardwareUpgradeInfo (dropped by vcsim) is validated, stored in
 //     config.scheduledHardwareUpgradeInfo and reported; policy "never" clears the target version.
 
@@ -48,6 +52,34 @@ func reconfigFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfi
 				fmt.Sprintf("Cannot support %d CPUs using %d cores per socket: the CPU count must be a multiple of the cores per socket.", cpus, cores)
 		}
 	}
+	if o := spec.BootOptions; o != nil && boolValue(o.EfiSecureBootEnabled) {
+		firmware := vm.Config.Firmware
+		if spec.Firmware != "" {
+			firmware = spec.Firmware
+		}
+		if firmware != string(types.GuestOsDescriptorFirmwareTypeEfi) {
+			return &types.InvalidVmConfig{Property: "msg.hostd.configSpec.efi"}, "Secure boot can be enabled only with EFI firmware."
+		}
+	}
+	if spec.GuestId != "" && !knownGuest(spec.GuestId) {
+		return &types.InvalidArgument{InvalidProperty: "configSpec.guestId"}, fmt.Sprintf("Unknown guest OS id %q.", spec.GuestId)
+	}
+	if f, msg := allocationFault("cpu", vm.Config.CpuAllocation, spec.CpuAllocation); f != nil {
+		return f, msg
+	}
+	if f, msg := allocationFault("memory", vm.Config.MemoryAllocation, spec.MemoryAllocation); f != nil {
+		return f, msg
+	}
+	if a := spec.MemoryAllocation; a != nil && a.Reservation != nil {
+		memory := int64(hw.MemoryMB)
+		if spec.MemoryMB != 0 {
+			memory = spec.MemoryMB
+		}
+		if *a.Reservation > memory {
+			return &types.InvalidArgument{InvalidProperty: "spec.memoryAllocation.reservation"},
+				fmt.Sprintf("The memory reservation (%d MB) cannot exceed the virtual machine's memory (%d MB).", *a.Reservation, memory)
+		}
+	}
 	if p := spec.ScheduledHardwareUpgradeInfo; p != nil && p.UpgradePolicy != "" && !upgradePolicies[p.UpgradePolicy] {
 		return &types.InvalidArgument{InvalidProperty: "scheduledHardwareUpgradeInfo.upgradePolicy"},
 			fmt.Sprintf("Unknown hardware upgrade policy %q.", p.UpgradePolicy)
@@ -76,6 +108,40 @@ func reconfigFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfi
 	return nil, ""
 }
 
+func knownGuest(id string) bool {
+	for _, g := range simulator.GuestID {
+		if string(g) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// allocationFault: a reservation above the limit (each as it will be after the spec).
+func allocationFault(kind string, have, want *types.ResourceAllocationInfo) (types.BaseMethodFault, string) {
+	if want == nil {
+		return nil, ""
+	}
+	var reservation, limit int64 = 0, -1
+	if have != nil && have.Reservation != nil {
+		reservation = *have.Reservation
+	}
+	if have != nil && have.Limit != nil {
+		limit = *have.Limit
+	}
+	if want.Reservation != nil {
+		reservation = *want.Reservation
+	}
+	if want.Limit != nil {
+		limit = *want.Limit
+	}
+	if limit != -1 && reservation > limit {
+		return &types.InvalidArgument{InvalidProperty: "spec." + kind + "Allocation.reservation"},
+			fmt.Sprintf("The %s reservation (%d) cannot exceed the %s limit (%d).", kind, reservation, kind, limit)
+	}
+	return nil, ""
+}
+
 func reconfigHook(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
 	vm, ok := ctx.Map.Get(m.This).(*simulator.VirtualMachine)
 	req, ok2 := m.Body.(*types.ReconfigVM_Task)
@@ -86,6 +152,12 @@ func reconfigHook(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
 	var msg string
 	ctx.WithLock(vm, func() {
 		fault, msg = reconfigFault(vm, &req.Spec)
+		if fault == nil {
+			fault, msg = deviceFault(vm, &req.Spec) // devices.go
+		}
+		if fault == nil {
+			labelAdds(vm, &req.Spec)
+		}
 		if fault != nil || req.Spec.ScheduledHardwareUpgradeInfo == nil {
 			return
 		}

@@ -18,9 +18,16 @@ import copy
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import check_guest_shutdown
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import plan_cdrom, plan_disks, plan_nics
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.controllers import (
+    check_controller_options, plan_controllers,
+)
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.cdroms import check_cdrom_options, plan_cdroms
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.disks import check_disk_options, plan_disks
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_sizes
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.nics import check_nic_options, plan_nics
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.resources import check_resource_options, plan_resources
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
-    ISO_PATH, SCSI_UNITS, bad, disk_size, normalize_version, version_number,
+    bad, normalize_version, version_number,
 )
 
 
@@ -31,48 +38,17 @@ def check_options(p):
             bad("%s must be a positive number, not %s" % (option, p[option]))
     if p.get("memory_mb") is not None and p["memory_mb"] % 4:
         bad("memory_mb must be a multiple of 4 MB; %s is not (try %s)" % (p["memory_mb"], p["memory_mb"] - p["memory_mb"] % 4 or 4))
+    check_sizes(p)
     if p.get("num_cpus") and p.get("cores_per_socket") and p["num_cpus"] % p["cores_per_socket"]:
         bad("cores_per_socket %s does not divide num_cpus %s" % (p["cores_per_socket"], p["num_cpus"]))
     p["hardware_version"] = normalize_version(p.get("hardware_version"), "hardware_version")
     if p.get("upgrade_policy"):
         p["upgrade_policy"]["version"] = normalize_version(p["upgrade_policy"].get("version"), "upgrade_policy.version")
-    seen = set()
-    for i, disk in enumerate(p.get("disks") or []):
-        where = "disks[%d]" % i
-        size = disk_size(disk)
-        if size is not None and size <= 0:
-            bad("%s: the size must be positive, not %s" % (where, size))
-        if disk["state"] == "absent" and disk.get("label") is None and disk.get("unit_number") is None:
-            bad("%s: state absent needs label or unit_number, so that only the disk named is removed" % where)
-        if disk.get("unit_number") is not None and disk["unit_number"] not in SCSI_UNITS:
-            bad("%s: unit_number must be 0-15 except 7, not %s" % (where, disk["unit_number"]))
-        for ident in (("label", disk.get("label")), ("slot", disk["controller"], disk.get("unit_number"))):
-            if ident[-1] is None:
-                continue
-            if ident in seen:
-                bad("%s: duplicate disk entry for %s" % (where, ident_text(ident)))
-            seen.add(ident)
-    for i, nic in enumerate(p.get("nics") or []):
-        where = "nics[%d]" % i
-        if nic["state"] == "absent" and not nic.get("label"):
-            bad("%s: state absent needs label, so that only the adapter named is removed" % where)
-        if nic.get("mac_type") == "manual" and not nic.get("mac_address"):
-            bad("%s: mac_type manual needs mac_address" % where)
-        if nic.get("mac_address") and nic.get("mac_type") != "manual":
-            bad("%s: mac_address needs mac_type manual" % where)
-    labels = [nic["label"] for nic in p.get("nics") or [] if nic.get("label")]
-    if len(labels) != len(set(labels)):
-        bad("nics: duplicate entries for label %s" % sorted(set(label for label in labels if labels.count(label) > 1)))
-    cdrom = p.get("cdrom")
-    if cdrom:
-        if (cdrom["type"] == "iso") != bool(cdrom.get("iso_path")):
-            bad("cdrom: iso_path is needed with type iso, and only with it")
-        if cdrom.get("iso_path") and not ISO_PATH.match(cdrom["iso_path"]):
-            bad("cdrom.iso_path must look like '[datastore] folder/file.iso', not '%s'" % cdrom["iso_path"])
-
-
-def ident_text(ident):
-    return "label '%s'" % ident[1] if ident[0] == "label" else "controller %s unit %s" % (ident[1], ident[2])
+    check_resource_options(p)
+    check_controller_options(p.get("controllers"))
+    check_disk_options(p.get("disks"))
+    check_nic_options(p.get("nics"))
+    check_cdrom_options(p)
 
 
 class Changes:
@@ -83,14 +59,15 @@ class Changes:
         self.after = copy.deepcopy(before)
         self.config = {}
         self.policy = None
+        self.allocation = {}       # "cpu"/"memory" -> {"shares", "reservation", "limit"} that change
+        self.boot = {}             # BootOptions fields that change
         self.devices = []          # (op, kind, facts after, extra)
         self.upgrade = None
         self.needs_off = []        # why the running VM cannot take the change
-        self.check_isos = []
 
     @property
     def reconfigure(self):
-        return bool(self.config or self.policy or self.devices)
+        return bool(self.config or self.policy or self.devices or self.allocation or self.boot)
 
 
 def _scalar(plan, before, p, running):
@@ -148,7 +125,7 @@ def _version(plan, before, p, versions, running):
             plan.policy = want_policy
 
 
-def changes(before, p, scsi=None, used_units=None, networks=None, datastores=None, versions=None, isos=None):
+def changes(before, p, used_units=None, networks=None, datastores=None, versions=None, isos=None, guest_ids=None):
     """The changes that bring ``before`` to what ``p`` asks; raises InvalidInput naming the option.
 
     ``networks``/``datastores`` are the names known in the datacenter (None: not read, not needed);
@@ -158,23 +135,26 @@ def changes(before, p, scsi=None, used_units=None, networks=None, datastores=Non
     if before["template"]:
         bad("VM '%s' is a template; convert it to a VM to change its hardware" % before["name"], "InvalidState")
     result = Changes(before)
-    result.used_units = used_units or {}
+    result.used_units = dict((where, set(units)) for where, units in (used_units or {}).items())  # planned units join them
     running = before["power_state"] != "powered-off"
     _scalar(result, before, p, running)
     _version(result, before, p, versions or [], running)
-    plan_disks(result, before, p, scsi or {}, datastores)
+    plan_resources(result, before, p, guest_ids)
+    plan_disks(result, before, p, datastores)
+    plan_controllers(result, before, p)  # after the disks: a controller is removed only once nothing is on it
     plan_nics(result, before, p, networks)
-    plan_cdrom(result, before, p, datastores, isos)
+    plan_cdroms(result, before, p, datastores, isos)
     return result
 
 
 def plan(before, p):
     """The Plan for ``before`` = ``{"vm": facts, "known": what was read for the plan}``; pure.
 
-    ``known``: scsi, used_units, networks, datastores, versions, isos (see changes()). The steps:
-    shut the guest down (only with allow_power_cycle, when the running VM cannot take the change),
+    ``known``: used_units, guest_ids, networks, datastores, versions, isos (see changes()). The steps:
+    shut the guest down or power the VM off (power_cycle_method; only with allow_power_cycle, when the
+    running VM cannot take the change),
     reconfigure, upgrade, power back on. ``after`` is ``{"vm": facts after}``; ``notes`` hold the
-    Changes (``changes``) and whether the VM is power-cycled (``power_cycled``).
+    Changes (``changes``), whether the VM is power-cycled (``power_cycled``) and how (``power_cycle_method``).
     """
     vm, known = before["vm"], before["known"]
     name = vm["name"]
@@ -183,14 +163,23 @@ def plan(before, p):
     if cycle and not p["allow_power_cycle"]:
         raise InvalidInput("VM '%s' is %s and cannot take: %s; power it off first, or set allow_power_cycle"
                            % (name, vm["power_state"], "; ".join(planned.needs_off)), fault_type="InvalidPowerState")
-    if cycle:
-        check_guest_shutdown(name, vm["power_state"], vm["tools_running_status"], "the change")
+    method = p.get("power_cycle_method") or "guest-shutdown"
+    if cycle and method == "guest-shutdown":
+        try:
+            check_guest_shutdown(name, vm["power_state"], vm["tools_running_status"], "the change")
+        except InvalidInput as error:
+            raise InvalidInput("%s; power_cycle_method power-off powers the VM off without its guest" % error.message,
+                               fault_type=error.fault_type)
     steps = []
     if planned.reconfigure:
         steps.append(Step("reconfigure", "reconfigure VM '%s'" % name, changes=planned))
     if planned.upgrade:
         steps.append(Step("upgrade", "upgrade VM '%s' to hardware version %s" % (name, planned.upgrade), version=planned.upgrade))
-    if cycle:
+    if cycle and method == "guest-shutdown":
         steps.insert(0, Step("shutdown_guest", "shut down the guest of VM '%s' (%s)" % (name, "; ".join(planned.needs_off))))
+    elif cycle:
+        steps.insert(0, Step("power_off", "power VM '%s' off, without its guest (%s)" % (name, "; ".join(planned.needs_off))))
+    if cycle:
         steps.append(Step("power_on", "power VM '%s' back on" % name))
-    return Plan(steps, {"vm": planned.after}, notes={"changes": planned, "power_cycled": cycle})
+    return Plan(steps, {"vm": planned.after},
+                notes={"changes": planned, "power_cycled": cycle, "power_cycle_method": method if cycle else None})

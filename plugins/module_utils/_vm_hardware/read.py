@@ -16,12 +16,17 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import NIC_NAMES, POLICY_NAMES, version_number
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.device_facts import (
+    CONTROLLERS, KIND_ORDER, allocations, cdrom_facts, controller_facts, datastore_of, disk_facts, nic_facts,
+)
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import POLICY_NAMES, version_number
 
 VM_PATHS = ["name", "config.hardware", "config.cpuHotAddEnabled", "config.cpuHotRemoveEnabled",
             "config.memoryHotAddEnabled", "config.version", "config.scheduledHardwareUpgradeInfo",
             "config.template", "config.files.vmPathName", "runtime.powerState", "runtime.host",
-            "guest.toolsRunningStatus", "environmentBrowser"]
+            "guest.toolsRunningStatus", "environmentBrowser", "config.cpuAllocation", "config.memoryAllocation",
+            "config.memoryReservationLockedToMax", "config.nestedHVEnabled", "config.guestId", "config.firmware",
+            "config.bootOptions"]
 
 
 class Context:
@@ -29,7 +34,7 @@ class Context:
 
     def __init__(self):
         self.devices = {}
-        self.scsi = {}          # bus number -> controller key
+        self.controllers = {}   # (kind, bus number) -> controller key
         self.networks = {}      # name -> {"ref", "dvs_uuid", "key"}
         self.datastores = {}    # name -> {"ref", "browser"}
         self.inventory_read = False
@@ -88,57 +93,12 @@ def read(session, vm_ref, inventory=False):
     return facts(vm_ref._moId, values, ctx), ctx
 
 
-def _datastore_of(path):
-    return path[1:path.index("]")] if path and path.startswith("[") and "]" in path else None
-
-
-def _disk(dev, ctx):
-    backing = dev.backing
-    controller = ctx.devices.get(dev.controllerKey)
-    path = getattr(backing, "fileName", None)
-    if getattr(backing, "eagerlyScrub", False):
-        provisioning = "eager-zeroed"
-    else:
-        provisioning = "thin" if getattr(backing, "thinProvisioned", False) else "thick"
-    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key,
-            "controller": getattr(controller, "busNumber", None), "unit_number": dev.unitNumber,
-            "size_mb": int((dev.capacityInKB or 0) // 1024), "datastore": _datastore_of(path), "file": path,
-            "provisioning": provisioning}
-
-
-def _connectable(dev):
-    conn = dev.connectable
-    return bool(conn and conn.connected), bool(conn and conn.startConnected)
-
-
-def _nic(dev, names_by_key):
-    backing = dev.backing
-    if isinstance(backing, vim.vm.device.VirtualEthernetCard.DistributedVirtualPortBackingInfo):
-        network = names_by_key.get(backing.port.portgroupKey, backing.port.portgroupKey)
-    else:
-        network = getattr(backing, "deviceName", None)
-    connected, start = _connectable(dev)
-    kind = type(dev).__name__.rsplit(".", 1)[-1]
-    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key,
-            "device_type": NIC_NAMES.get(kind, kind), "network": network, "connected": connected,
-            "start_connected": start, "mac_type": dev.addressType, "mac_address": dev.macAddress}
-
-
-def _cdrom(dev):
-    connected, start = _connectable(dev)
-    iso = isinstance(dev.backing, vim.vm.device.VirtualCdrom.IsoBackingInfo)
-    remote = isinstance(dev.backing, (vim.vm.device.VirtualCdrom.RemotePassthroughBackingInfo,
-                                      vim.vm.device.VirtualCdrom.RemoteAtapiBackingInfo))
-    kind = "none" if not start else ("iso" if iso else ("client" if remote else "host-device"))
-    return {"label": dev.deviceInfo.label if dev.deviceInfo else None, "key": dev.key, "type": kind,
-            "iso_path": dev.backing.fileName if iso else None, "connected": connected}
-
-
 def facts(moid, values, ctx):
     hw = values.get("config.hardware")
     devices = list(hw.device or []) if hw is not None else []
     ctx.devices = {dev.key: dev for dev in devices}
-    ctx.scsi = {dev.busNumber: dev.key for dev in devices if isinstance(dev, vim.vm.device.VirtualSCSIController)}
+    controllers = [controller_facts(dev) for dev in devices if isinstance(dev, CONTROLLERS)]
+    ctx.controllers = {(c["kind"], c["bus_number"]): c["key"] for c in controllers}
     names_by_key = {info["key"]: name for name, info in ctx.networks.items() if info["key"]}
     policy = values.get("config.scheduledHardwareUpgradeInfo")
     return {
@@ -147,25 +107,28 @@ def facts(moid, values, ctx):
         "power_state": power_state(values.get("runtime.powerState")),
         "tools_running_status": values.get("guest.toolsRunningStatus"),
         "template": bool(values.get("config.template")),
-        "vm_datastore": _datastore_of(values.get("config.files.vmPathName")),
+        "vm_datastore": datastore_of(values.get("config.files.vmPathName")),
         "num_cpus": hw.numCPU if hw is not None else None,
         "cores_per_socket": (hw.numCoresPerSocket or 1) if hw is not None else None,
         "memory_mb": hw.memoryMB if hw is not None else None,
         "cpu_hot_add": bool(values.get("config.cpuHotAddEnabled")),
         "cpu_hot_remove": bool(values.get("config.cpuHotRemoveEnabled")),
         "memory_hot_add": bool(values.get("config.memoryHotAddEnabled")),
+        **allocations(values),
         "hardware_version": values.get("config.version"),
         "upgrade_policy": {
             "policy": POLICY_NAMES.get(getattr(policy, "upgradePolicy", None) or "never", policy.upgradePolicy if policy else "never"),
             "version": (getattr(policy, "versionKey", None) or None) if policy else None,
         },
-        "disks": sorted((_disk(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualDisk)),
-                        key=lambda d: (d["controller"] if d["controller"] is not None else 99, d["unit_number"] or 0)),
+        "controllers": sorted(controllers, key=lambda c: (c["kind"], c["bus_number"])),
+        "disks": sorted((disk_facts(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualDisk)),
+                        key=lambda d: (KIND_ORDER.get(d["controller_type"], 9), d["controller"] if d["controller"] is not None else 99,
+                                       d["unit_number"] or 0)),
         # in slot order: the order adapters were added (keys need not grow with it)
-        "nics": [_nic(dev, names_by_key) for dev in sorted(
+        "nics": [nic_facts(dev, names_by_key) for dev in sorted(
             (dev for dev in devices if isinstance(dev, vim.vm.device.VirtualEthernetCard)),
             key=lambda dev: (dev.unitNumber if dev.unitNumber is not None else 99, dev.key))],
-        "cdroms": sorted((_cdrom(dev) for dev in devices if isinstance(dev, vim.vm.device.VirtualCdrom)),
+        "cdroms": sorted((cdrom_facts(dev, ctx) for dev in devices if isinstance(dev, vim.vm.device.VirtualCdrom)),
                          key=lambda c: c["key"]),
     }
 
@@ -184,7 +147,8 @@ def needs_inventory(p):
     """Read the datacenter's networks and datastores only when the request names one."""
     names_network = any(n.get("network") for n in p["nics"] or [])
     names_datastore = any(d.get("datastore") for d in p["disks"] or [])
-    return bool(names_network or names_datastore or (p["cdrom"] and p["cdrom"]["type"] == "iso"))
+    mounts = any(c.get("type") == "iso" for c in (p["cdroms"] or []) + ([p["cdrom"]] if p["cdrom"] else []))
+    return bool(names_network or names_datastore or mounts)
 
 
 def needs_versions(p, before):
@@ -196,9 +160,9 @@ def needs_versions(p, before):
 
 
 def used_units(ctx):
-    """The SCSI unit numbers taken on each bus: ``{bus: {unit, ...}}``."""
+    """The unit numbers taken on each controller: ``{(kind, bus): {unit, ...}}``."""
     units = {}
-    bus_of = {key: bus for bus, key in ctx.scsi.items()}
+    bus_of = {key: kind_bus for kind_bus, key in ctx.controllers.items()}
     for dev in ctx.devices.values():
         if dev.controllerKey in bus_of and dev.unitNumber is not None:
             units.setdefault(bus_of[dev.controllerKey], set()).add(dev.unitNumber)
@@ -218,3 +182,10 @@ def iso_exists(session, waiter, ctx, path, timeout):
     except NotFound:
         return False
     return bool(result and any(f.path == filename for f in result.file or []))
+
+
+def supported_guest_ids(ctx, guest_id):
+    """The guest OS ids the VM's host offers for ``guest_id`` (one QueryConfigOptionEx filtered to it)."""
+    spec = vim.EnvironmentBrowser.ConfigOptionQuerySpec(guestId=[guest_id], host=ctx.host)
+    option = ctx.environment_browser.QueryConfigOptionEx(spec=spec)
+    return set(desc.id for desc in (option.guestOSDescriptor if option else None) or [])

@@ -21,8 +21,28 @@ NIC_TYPES = {"vmxnet3": "VirtualVmxnet3", "e1000e": "VirtualE1000e", "e1000": "V
              "vmxnet2": "VirtualVmxnet2", "pcnet32": "VirtualPCNet32"}
 NIC_NAMES = dict({cls: ours for ours, cls in NIC_TYPES.items()}, VirtualSriovEthernetCard="sriov")
 
+# controllers[].type -> the vim.vm.device class; its kind is what disks[].controller_type names
+SCSI_TYPES = {"lsilogic": "VirtualLsiLogicController", "lsilogicsas": "VirtualLsiLogicSASController",
+              "paravirtual": "ParaVirtualSCSIController", "buslogic": "VirtualBusLogicController"}
+CONTROLLER_TYPES = dict(SCSI_TYPES, sata="VirtualAHCIController", nvme="VirtualNVMEController")
+CONTROLLER_NAMES = dict({cls: ours for ours, cls in CONTROLLER_TYPES.items()}, VirtualIDEController="ide",
+                        VirtualSATAController="sata")
+KIND_OF = dict({name: "scsi" for name in SCSI_TYPES}, sata="sata", nvme="nvme", ide="ide")
+KIND_WORDS = {"scsi": "SCSI", "sata": "SATA", "nvme": "NVMe", "ide": "IDE"}
+# the unit numbers a device can take on a controller of each kind (SCSI unit 7 is the controller itself)
+UNITS = {"scsi": [unit for unit in range(16) if unit != 7], "sata": list(range(30)), "nvme": list(range(15)),
+         "ide": [0, 1]}
+MAX_BUS = 3                     # four controllers of each kind: buses 0-3
+# controllers[].sharing -> VirtualSCSIController.sharedBus
+BUS_SHARING = {"none": "noSharing", "virtual": "virtualSharing", "physical": "physicalSharing"}
+BUS_SHARING_NAMES = {soap: ours for ours, soap in BUS_SHARING.items()}
+# disks[].disk_mode and disks[].sharing -> the backing's diskMode and sharing
+DISK_MODES = ("persistent", "independent_persistent", "independent_nonpersistent")
+DISK_SHARING = {"none": "sharingNone", "multi-writer": "sharingMultiWriter"}
+DISK_SHARING_NAMES = {soap: ours for ours, soap in DISK_SHARING.items()}
+SHARES_LEVELS = ("low", "normal", "high")
+
 ISO_PATH = re.compile(r"^\[([^\]]+)\] ?(\S.*)$")
-SCSI_UNITS = [unit for unit in range(16) if unit != 7]  # unit 7 is the controller itself
 
 
 def bad(message, fault_type="InvalidInput"):
@@ -51,3 +71,13 @@ def normalize_version(value, option):
     if not number.isdigit() or not 3 <= int(number) <= 99:
         bad("%s must be 'latest', 'vmx-<number>' or a number such as 19, not '%s'" % (option, value))
     return "vmx-%02d" % int(number)
+
+
+def shares_value(option, value):
+    """'low'/'normal'/'high' or a custom number (as an int) for a shares option; None stays None."""
+    if value is None or value in SHARES_LEVELS:
+        return value
+    text = str(value).strip()
+    if not text.isdigit() or isinstance(value, bool) or int(text) <= 0:
+        bad("%s must be low, normal, high or a positive number of shares, not '%s'" % (option, value))
+    return int(text)

@@ -80,3 +80,52 @@ def test_scheduled_hardware_upgrade_is_stored_and_reported(si):
     assert (got.upgradePolicy, got.versionKey, got.scheduledHardwareUpgradeStatus) == ("never", None, "none")
     state, error = reconfigure(si, vm, scheduledHardwareUpgradeInfo=vim.vm.ScheduledHardwareUpgradeInfo(upgradePolicy="sometimes"))
     assert state == "error" and error.invalidProperty == "scheduledHardwareUpgradeInfo.upgradePolicy"
+
+
+@pytest.mark.parametrize("spec, prop", [
+    ({"cpuAllocation": vim.ResourceAllocationInfo(reservation=3000, limit=2000)}, "spec.cpuAllocation.reservation"),
+    ({"memoryAllocation": vim.ResourceAllocationInfo(reservation=64)}, "spec.memoryAllocation.reservation"),
+])
+def test_a_reservation_above_its_limit_or_the_memory_is_refused(si, spec, prop):
+    vm = find_vm(si, "DC0_H0_VM0")
+    state, error = reconfigure(si, vm, **spec)
+    assert state == "error" and isinstance(error, vmodl.fault.InvalidArgument) and error.invalidProperty == prop
+    assert vm.config.cpuAllocation.reservation in (None, 0) and vm.config.memoryAllocation.reservation in (None, 0)
+
+
+def test_allocations_nested_virt_guest_and_firmware_are_stored_and_reported(si):
+    vm = powered_off(si, "DC0_H0_VM0")
+    shares = vim.SharesInfo(level="custom", shares=1500)
+    spec = {"cpuAllocation": vim.ResourceAllocationInfo(reservation=100, limit=2000, shares=shares),
+            "memoryAllocation": vim.ResourceAllocationInfo(reservation=16), "nestedHVEnabled": True,
+            "guestId": "ubuntu64Guest", "firmware": "efi", "bootOptions": vim.vm.BootOptions(efiSecureBootEnabled=True)}
+    assert reconfigure(si, vm, **spec) == ("success", None)
+    cfg = vm.config
+    assert (cfg.cpuAllocation.reservation, cfg.cpuAllocation.limit, cfg.cpuAllocation.shares.shares) == (100, 2000, 1500)
+    assert (cfg.memoryAllocation.reservation, cfg.nestedHVEnabled, cfg.guestId, cfg.firmware) == (16, True, "ubuntu64Guest", "efi")
+    assert cfg.bootOptions.efiSecureBootEnabled is True
+
+
+@pytest.mark.parametrize("spec, fault", [
+    ({"bootOptions": vim.vm.BootOptions(efiSecureBootEnabled=True)}, vim.fault.InvalidVmConfig),
+    ({"bootOptions": vim.vm.BootOptions(efiSecureBootEnabled=True), "firmware": "bios"}, vim.fault.InvalidVmConfig),
+    ({"guestId": "beos5Guest", "nestedHVEnabled": True}, vmodl.fault.InvalidArgument),
+])
+def test_secure_boot_on_bios_and_unknown_guests_are_refused_changing_nothing(si, spec, fault):
+    vm = powered_off(si, "DC0_H0_VM0")
+    state, error = reconfigure(si, vm, **spec)
+    assert state == "error" and isinstance(error, fault), error
+    cfg = vm.config
+    assert (cfg.firmware, bool(cfg.bootOptions.efiSecureBootEnabled), cfg.guestId, bool(cfg.nestedHVEnabled)) == \
+        ("bios", False, "otherGuest", False)
+
+
+def test_config_option_guest_descriptors_can_be_read(si):
+    """configoption.go: pyVmomi reads QueryConfigOptionEx (vcsim leaves required fields empty)."""
+    browser = find_vm(si, "DC0_H0_VM0").environmentBrowser
+    one = browser.QueryConfigOptionEx(spec=vim.EnvironmentBrowser.ConfigOptionQuerySpec(guestId=["ubuntu64Guest"]))
+    assert [d.id for d in one.guestOSDescriptor] == ["ubuntu64Guest"]
+    assert one.guestOSDescriptor[0].recommendedDiskController and one.guestOSDescriptor[0].supportedFirmware == ["bios", "efi"]
+    unknown = browser.QueryConfigOptionEx(spec=vim.EnvironmentBrowser.ConfigOptionQuerySpec(guestId=["beos5Guest"]))
+    ids = [d.id for d in unknown.guestOSDescriptor]
+    assert "beos5Guest" not in ids and "otherLinux64Guest" in ids  # no match: the whole list, as the API says

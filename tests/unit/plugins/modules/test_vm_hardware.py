@@ -15,7 +15,7 @@ from ansible_collections.opensphere.vsphere.plugins.modules import vm_hardware
 
 # ---- main(): check mode = real mode, no change calls in check mode ----------------------
 class FakeCtx:
-    scsi = {0: 1000}
+    controllers = {("scsi", 0): 1000}
     devices = {}
     networks = {"VM Network": {}, "DVPG0": {}}
     datastores = {"ds1": {}}
@@ -39,6 +39,14 @@ CASES = [
     ({"num_cpus": 2, "memory_mb": 2048}, "powered-off", []),
     ({"num_cpus": 4}, "powered-on", None),
     ({"num_cpus": 4, "allow_power_cycle": True}, "powered-on", ["ShutdownGuest", "ReconfigVM_Task", "PowerOnVM_Task"]),
+    ({"num_cpus": 4, "allow_power_cycle": True, "power_cycle_method": "power-off"}, "powered-on",
+     ["PowerOffVM_Task", "ReconfigVM_Task", "PowerOnVM_Task"]),
+    ({"firmware": "efi", "allow_power_cycle": True, "power_cycle_method": "power-off"}, "powered-on",
+     ["PowerOffVM_Task", "ReconfigVM_Task", "PowerOnVM_Task"]),
+    ({"cpu_reservation_mhz": 500, "memory_shares": "high"}, "powered-on", ["ReconfigVM_Task"]),
+    ({"controllers": [{"type": "paravirtual", "bus_number": 1}], "disks": [{"controller": 1, "size_gb": 1}]}, "powered-on",
+     ["ReconfigVM_Task"]),
+    ({"secure_boot": True}, "powered-off", None),
     ({"hardware_version": "latest", "num_cpus": 4}, "powered-off", ["ReconfigVM_Task", "UpgradeVM_Task"]),
     ({"hardware_version": "latest"}, "powered-on", None),
     ({"disks": [{"size_gb": 10}, {"size_gb": 25}], "nics": [{"network": "DVPG0"}]}, "powered-on", ["ReconfigVM_Task"]),
@@ -56,6 +64,7 @@ def test_check_mode_predicts_the_real_run_and_calls_nothing(run, args, power, ca
     assert checked.get("changed") == real.get("changed")
     assert checked.get("diff") == real.get("diff")
     assert checked.get("power_cycled") == real.get("power_cycled")
+    assert checked.get("power_cycle_method") == real.get("power_cycle_method")
     if calls is None:
         assert checked["msg"] == real["msg"] and real_calls == []
     else:
@@ -88,3 +97,12 @@ def test_diff_is_per_field_and_per_device(run):
     assert (before["memory_mb"], after["memory_mb"]) == (2048, 4096)
     assert (before["disks"][1]["size_mb"], after["disks"][1]["size_mb"]) == (20480, 30720)
     assert before["nics"] == after["nics"]
+
+
+def test_a_vm_without_tools_is_powered_off_hard_only_when_asked(run):
+    before = facts("powered-on", tools_running_status="guestToolsNotRunning")
+    out, calls = run({"num_cpus": 4, "allow_power_cycle": True}, before, check=False)
+    assert out["failed"] and calls == [] and "power_cycle_method power-off powers the VM off without its guest" in out["msg"]
+    out, calls = run({"num_cpus": 4, "allow_power_cycle": True, "power_cycle_method": "power-off"}, before, check=False)
+    assert calls == ["PowerOffVM_Task", "ReconfigVM_Task", "PowerOnVM_Task"]
+    assert (out["changed"], out["power_cycled"], out["power_cycle_method"]) == (True, True, "power-off")

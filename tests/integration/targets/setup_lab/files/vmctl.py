@@ -59,21 +59,41 @@ def hardware(vm):
     out = {"cores_per_socket": hw.numCoresPerSocket, "cpu_hot_add": bool(config.cpuHotAddEnabled),
            "cpu_hot_remove": bool(config.cpuHotRemoveEnabled), "memory_hot_add": bool(config.memoryHotAddEnabled),
            "upgrade_policy": policy.upgradePolicy if policy else None,
-           "upgrade_version": policy.versionKey if policy else None, "disks": [], "nics": [], "cdroms": []}
+           "upgrade_version": policy.versionKey if policy else None, "controllers": [], "disks": [], "nics": [], "cdroms": [],
+           "cpu_allocation": allocation(config.cpuAllocation), "memory_allocation": allocation(config.memoryAllocation),
+           "nested_virt": bool(config.nestedHVEnabled), "firmware": config.firmware,
+           "secure_boot": bool(config.bootOptions and config.bootOptions.efiSecureBootEnabled)}
+    controllers = {dev.key: dev.deviceInfo.label for dev in hw.device if isinstance(dev, vim.vm.device.VirtualController)}
     for dev in hw.device:
         if isinstance(dev, vim.vm.device.VirtualDisk):
             parent = getattr(dev.backing, "parent", None)
+            io = dev.storageIOAllocation
             out["disks"].append({"label": dev.deviceInfo.label, "unit": dev.unitNumber, "size_mb": dev.capacityInKB // 1024,
-                                 "file": dev.backing.fileName, "parent": parent.fileName if parent else None})
+                                 "file": dev.backing.fileName, "parent": parent.fileName if parent else None,
+                                 "controller": controllers.get(dev.controllerKey), "mode": getattr(dev.backing, "diskMode", None),
+                                 "sharing": getattr(dev.backing, "sharing", None),
+                                 "shares": [io.shares.level, io.shares.shares] if io and io.shares else None,
+                                 "iops_limit": io.limit if io else None})
+        elif isinstance(dev, vim.vm.device.VirtualController) and not isinstance(dev, vim.vm.device.VirtualPCIController):
+            out["controllers"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
+                                       "bus": dev.busNumber, "sharing": getattr(dev, "sharedBus", None)})
         elif isinstance(dev, vim.vm.device.VirtualEthernetCard):
             port = getattr(dev.backing, "port", None)
             out["nics"].append({"label": dev.deviceInfo.label, "type": type(dev).__name__.rsplit(".", 1)[-1],
                                 "network": port.portgroupKey if port else dev.backing.deviceName,
-                                "start_connected": dev.connectable.startConnected})
+                                "start_connected": dev.connectable.startConnected,
+                                "connected": dev.connectable.connected, "mac": dev.macAddress})
         elif isinstance(dev, vim.vm.device.VirtualCdrom):
             out["cdroms"].append({"label": dev.deviceInfo.label, "backing": type(dev.backing).__name__.rsplit(".", 1)[-1],
                                   "file": getattr(dev.backing, "fileName", None)})
     return out
+
+
+def allocation(info):
+    if info is None:
+        return None
+    return {"reservation": info.reservation, "limit": info.limit,
+            "shares": [info.shares.level, info.shares.shares] if info.shares else None}
 
 
 def upload(args, si, datastore_path, size=1024):
