@@ -4,6 +4,10 @@
 call, and the API calls per VM (the lab's counter).
 
     tests/bench/role_provision.py [--sizes 1,10,50] [--concurrency 10] [--sequential 1,10] [--port 18451]
+                                  [--task-delay CloneVm=5000,PowerOn=1000,CreateSnapshotEx=1000]
+
+--task-delay keeps the lab's tasks running that many ms (a real vCenter's clones take minutes; the lab's
+finish at once, so without it the controller's own cost per module run dominates).
 
 Each VM: clone of tmpl-linux (2 CPUs, 64 MB in the clone), power-on (no IP wait: the lab's guests report
 none without customization), baseline snapshot. Each measurement starts from a reset lab. Not part of
@@ -48,14 +52,14 @@ PLAY = """- hosts: localhost
 """
 
 
-def prepare(lab, delay_ms):
+def prepare(lab, delay_ms, tasks):
     lab.ctl("POST", "reset")
     lab.close_helper()
     src = lab.vm("DC0_H0_VM0")
     lab.run_task(src.CloneVM_Task(folder=src.parent, name="tmpl-linux",
                                   spec=vim.vm.CloneSpec(location=vim.vm.RelocateSpec(pool=src.resourcePool), template=True)))
     lab.close_helper()
-    lab.set_delay(soap_ms=delay_ms)
+    lab.set_delay(soap_ms=delay_ms, tasks=tasks or None)
     lab.reset_calls()
 
 
@@ -82,21 +86,23 @@ def main():
     ap.add_argument("--sequential", type=ints, default=[1, 10, 50], help="sizes to also run one at a time")
     ap.add_argument("--concurrency", type=int, default=10)
     ap.add_argument("--delay-ms", type=int, default=10)
+    ap.add_argument("--task-delay", default="", help="NAME=MS,... task durations (lab task names)")
     ap.add_argument("--port", type=int, default=18451)
     ap.add_argument("--state-dir", default=os.environ.get("BENCH_STATE_DIR", "/tmp/lab-bench-roles"))
     a = ap.parse_args()
+    tasks = {k: int(v) for k, v in (item.split("=", 1) for item in a.task_delay.split(",") if item)}
     lab = BenchLab(a.state_dir, a.port)
     rows = []
     work = tempfile.mkdtemp(prefix="bench-role-")
     try:
         lab.start(4)
         for count in a.sizes:
-            row = {"vms": count, "concurrency": a.concurrency, "delay_ms": a.delay_ms}
-            prepare(lab, a.delay_ms)
+            row = {"vms": count, "concurrency": a.concurrency, "delay_ms": a.delay_ms, "task_delay_ms": tasks}
+            prepare(lab, a.delay_ms, tasks)
             row["parallel_s"], calls = provision(lab, work, count, a.concurrency)
             row["calls_per_vm"] = round(calls / count, 1)
             if count in a.sequential:
-                prepare(lab, a.delay_ms)
+                prepare(lab, a.delay_ms, tasks)
                 row["sequential_s"], _calls = provision(lab, work, count, 1)
                 row["speed_up"] = round(row["sequential_s"] / row["parallel_s"], 2)
             rows.append(row)
@@ -107,7 +113,7 @@ def main():
         lab.stop()
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)
-    (results / "role_provision.json").write_text(json.dumps(rows, indent=2))
+    (results / ("role_provision%s.json" % ("-tasks" if tasks else ""))).write_text(json.dumps(rows, indent=2))
 
 
 if __name__ == "__main__":
