@@ -83,7 +83,9 @@ for i in "${!shards[@]}"; do
     (
         export LAB_STATE_DIR="${base_state}/shard$((i + 1))"
         export LAB_ENV_FILE="${LAB_STATE_DIR}/env"
-        export LAB_START_ARGS="--port $((base_port + 10 * i))"
+        # The appliance listener on a loopback alias of its own, as a deployed appliance VM has an address of
+        # its own (role_vcsa_deploy's stage 2 connects to the address its stage 1 reports).
+        export LAB_START_ARGS="--port $((base_port + 10 * i)) --appliance-address 127.0.0.2"
         # The lab binary built for the main lab serves the shards too (cp -p keeps it newer than
         # the sources, so the lab script does not build it again).
         mkdir -p "${LAB_STATE_DIR}"

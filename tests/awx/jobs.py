@@ -25,8 +25,11 @@ import json
 import os
 import shutil
 import ssl
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 import ansible_runner
 import requests
@@ -157,7 +160,7 @@ def check_project():
 
 # --- running a job ---
 
-def run_job(work, collections, surveys, playbook, answers, check=False):
+def run_job(work, collections, surveys, playbook, answers, check=False, secrets=()):
     name = os.path.splitext(playbook)[0]
     data = tempfile.mkdtemp(prefix=name + "-", dir=work)
     project = os.path.join(data, "project")
@@ -179,11 +182,12 @@ def run_job(work, collections, surveys, playbook, answers, check=False):
     runner = ansible_runner.run(private_data_dir=data, playbook="playbooks/" + playbook, quiet=True,
                                 cmdline="--check" if check else None, rotate_artifacts=1)
     events = list(runner.events)
-    secret = os.environ["VMWARE_PASSWORD"]
-    leaked = [e.get("event") for e in events if secret in json.dumps(e)]
     stdout = runner.stdout.read()
-    if leaked or secret in stdout:
-        fail("%s: the vCenter password appears in job events %s" % (playbook, leaked or ["stdout"]))
+    for secret in (os.environ["VMWARE_PASSWORD"],) + tuple(secrets):
+        leaked = [e.get("event") for e in events if secret in json.dumps(e)]
+        if leaked or secret in stdout:
+            fail("%s: a password (the vCenter's or one the survey asked for) appears in job events %s"
+                 % (playbook, leaked or ["stdout"]))
     ok = [e["event_data"] for e in events if e.get("event") in ("runner_on_ok", "runner_item_on_ok")]
     changed = [e.get("task") for e in ok if e.get("res", {}).get("changed")]
     return {"status": runner.status, "rc": runner.rc, "events": events, "changed": changed, "stdout": stdout,
@@ -192,13 +196,28 @@ def run_job(work, collections, surveys, playbook, answers, check=False):
 
 # --- the lab, read independently of the collection ---
 
-def lab_vm(name):
+def lab_connect():
     context = ssl.create_default_context(cafile=os.environ["VMWARE_CA_PATH"])
-    si = SmartConnect(host=os.environ["VMWARE_HOST"], port=int(os.environ["VMWARE_PORT"]),
-                      user=os.environ["VMWARE_USER"], pwd=os.environ["VMWARE_PASSWORD"], sslContext=context)
+    return SmartConnect(host=os.environ["VMWARE_HOST"], port=int(os.environ["VMWARE_PORT"]),
+                        user=os.environ["VMWARE_USER"], pwd=os.environ["VMWARE_PASSWORD"], sslContext=context)
+
+
+def lab_vms_named(si, name):
+    view = si.content.viewManager.CreateContainerView(si.content.rootFolder, [vim.VirtualMachine], True)
     try:
-        view = si.content.viewManager.CreateContainerView(si.content.rootFolder, [vim.VirtualMachine], True)
-        vm = [v for v in view.view if v.name == name][0]
+        return [v for v in view.view if v.name == name]
+    finally:
+        view.Destroy()
+
+
+def lab_vm(name):
+    """A VM's size, power state and snapshots, or None when the lab has no VM of that name."""
+    si = lab_connect()
+    try:
+        found = lab_vms_named(si, name)
+        if not found:
+            return None
+        vm = found[0]
         names = []
 
         def walk(nodes):
@@ -210,6 +229,36 @@ def lab_vm(name):
                 "power_state": str(vm.runtime.powerState), "snapshots": names}
     finally:
         Disconnect(si)
+
+
+def lab_guest(name, address, timeout=120):
+    """Play the guest of VM `name`: once it exists and runs, make VMware Tools report `address` (the lab fakes
+    guest facts through extraConfig SET.guest.*), as a booted appliance reports the address it got. Runs in a
+    thread beside the job."""
+    def play():
+        si = lab_connect()
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                found = lab_vms_named(si, name)
+                if found and str(found[0].runtime.powerState) == "poweredOn":
+                    found[0].ReconfigVM_Task(vim.vm.ConfigSpec(extraConfig=[
+                        vim.option.OptionValue(key="SET.guest.ipAddress", value=address)]))
+                    return
+                time.sleep(0.2)
+        finally:
+            Disconnect(si)
+    thread = threading.Thread(target=play, daemon=True)
+    thread.start()
+    return thread
+
+
+def vmctl(*args):
+    """tests/integration/targets/setup_lab/files/vmctl.py (plain pyVmomi) against the lab."""
+    tool = os.path.join(ROOT, "tests", "integration", "targets", "setup_lab", "files", "vmctl.py")
+    subprocess.run([sys.executable, tool, "--host", os.environ["VMWARE_HOST"], "--port", os.environ["VMWARE_PORT"],
+                    "--user", os.environ["VMWARE_USER"], "--password", os.environ["VMWARE_PASSWORD"],
+                    "--ca", os.environ["VMWARE_CA_PATH"]] + list(args), check=True, capture_output=True)
 
 
 def lab(method, path, body=None):
@@ -285,10 +334,71 @@ def main():
                "the job's failure does not say it reverted: %s" % failures, job)
         print("awx jobs: guarded_change.yml with a failing smoke test: job failed, %s reverted to guard-AWX-2,"
               " 2 CPUs / 64 MB, powered on" % vm)
-        print("awx jobs: no job event holds the vCenter password")
+
+        provision_jobs(work, args.collections, surveys)
+        deploy_vcsa_jobs(work, args.collections, surveys)
+        print("awx jobs: no job event holds the vCenter password (nor the appliance's root or SSO password)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
         lab("POST", "reset")
+
+
+def provision_jobs(work, collections, surveys):
+    """provision_vms.yml: a Check job, a Run job (two VMs from a template, two at a time), a second launch."""
+    vmctl("clone-template", "DC0_H0_VM1", "awx-template")
+    names = ["awx-web1", "awx-web2"]
+    answers = {"provision_names": "\n".join(names), "provision_template": "awx-template", "provision_datacenter": "DC0",
+               "provision_cluster": "DC0_C0", "provision_num_cpus": 2, "provision_memory_mb": 128,
+               "provision_wait_for_ip": "false", "provision_snapshot": "baseline", "provision_concurrency": 2}
+    job = run_job(work, collections, surveys, "provision_vms.yml", answers, check=True)
+    expect(job["status"] == "successful", "provision_vms check job: %s" % job["status"], job)
+    expect([lab_vm(n) for n in names] == [None, None], "the provision_vms check job created VMs", job)
+    job = run_job(work, collections, surveys, "provision_vms.yml", answers)
+    expect(job["status"] == "successful", "provision_vms job: %s" % job["status"], job)
+    expect(job["extravars"]["provision_power_on"] == "true" and job["extravars"]["provision_timeout"] == 3600,
+           "the survey's defaults did not reach the job: %s" % job["extravars"])
+    made = [lab_vm(n) for n in names]
+    wanted = {"num_cpus": 2, "memory_mb": 128, "power_state": "poweredOn", "snapshots": ["baseline"]}
+    expect(made == [wanted, wanted], "provision_vms job: the lab's VMs are %s" % made, job)
+    again = run_job(work, collections, surveys, "provision_vms.yml", answers)
+    expect(again["status"] == "successful" and again["changed"] == [],
+           "provision_vms, second launch: %s, changed %s" % (again["status"], again["changed"]), again)
+    print("awx jobs: provision_vms.yml: check job created nothing; run job made %s (2 CPUs, 128 MB, on, baseline);"
+          " second launch: no change" % ", ".join(names))
+
+
+def deploy_vcsa_jobs(work, collections, surveys):
+    """deploy_vcsa.yml: the VCSA-like test OVF as stage 1 (DHCP: no address requested), a guest that reports the
+    lab appliance's address, stage 2 there, the lab's vCenter as the new vCenter; a second launch changes nothing."""
+    ovf_dir = os.path.join(work, "ovf")
+    tool = os.path.join(ROOT, "tests", "integration", "targets", "setup_ovf", "files", "make_ovf.py")
+    subprocess.run([sys.executable, tool, ovf_dir], check=True, capture_output=True)
+    lab("POST", "appliance", {"duration_ms": 500, "state": "INITIALIZED"})
+    root, sso = os.environ["APPLIANCE_PASSWORD"], os.environ["VMWARE_PASSWORD"]
+    answers = {"vcsa_name": "awx-vcsa", "vcsa_ova": os.path.join(ovf_dir, "vcsa", "vcsa.ovf"), "vcsa_datacenter": "DC0",
+               "vcsa_cluster": "DC0_C0", "vcsa_datastore": "LocalDS_0", "vcsa_port_group": "VM Network",
+               "vcsa_ovf_network": "frontend", "vcsa_ip_mode": "dhcp", "vcsa_size": "small", "vcsa_root_password": root,
+               "vcsa_sso_password": sso, "vcsa_thumbprint": os.environ["APPLIANCE_THUMBPRINT"],
+               "vcsa_appliance_port": int(os.environ["APPLIANCE_PORT"]), "vcsa_vcenter_hostname": os.environ["VMWARE_HOST"],
+               "vcsa_vcenter_port": int(os.environ["VMWARE_PORT"]), "vcsa_vcenter_ca_path": os.environ["VMWARE_CA_PATH"],
+               "vcsa_health_timeout": 10}
+    job = run_job(work, collections, surveys, "deploy_vcsa.yml", answers, check=True, secrets=(root,))
+    expect(job["status"] == "successful", "deploy_vcsa check job: %s" % job["status"], job)
+    expect(lab_vm("awx-vcsa") is None and lab("GET", "appliance")["state"] == "INITIALIZED",
+           "the deploy_vcsa check job changed the lab", job)
+    guest = lab_guest("awx-vcsa", os.environ["APPLIANCE_HOST"])
+    job = run_job(work, collections, surveys, "deploy_vcsa.yml", answers, secrets=(root,))
+    guest.join(5)
+    expect(job["status"] == "successful", "deploy_vcsa job: %s" % job["status"], job)
+    appliance = lab("GET", "appliance")
+    vm = lab_vm("awx-vcsa")
+    expect(appliance["state"] == "CONFIGURED" and vm is not None and vm["power_state"] == "poweredOn",
+           "deploy_vcsa job: the lab's appliance is %s, its VM %s" % (appliance["state"], vm), job)
+    again = run_job(work, collections, surveys, "deploy_vcsa.yml", answers, secrets=(root,))
+    expect(again["status"] == "successful" and again["changed"] == [],
+           "deploy_vcsa, second launch: %s, changed %s" % (again["status"], again["changed"]), again)
+    print("awx jobs: deploy_vcsa.yml: check job changed nothing; run job deployed awx-vcsa, installed the appliance at"
+          " the address its guest reported (%s), services healthy; second launch: no change" % os.environ["APPLIANCE_HOST"])
 
 
 if __name__ == "__main__":
