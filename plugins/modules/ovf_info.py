@@ -162,6 +162,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_import import resolve_networks, spec_result
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import ENTITY_NAME_MAX, PLACEMENT_NAMES
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
 
@@ -218,7 +219,7 @@ def main_flow(module):
 
 
 def main():
-    module = VSphereModule(ARGS)
+    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)})
     module.run(main_flow, check=check)
 
 

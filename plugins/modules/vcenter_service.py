@@ -273,7 +273,8 @@ def main():
             "state": {"type": "str", "choices": list(ACTIONS)},
             "startup_type": {"type": "str", "choices": ["automatic", "manual", "disabled"]},
         },
-            "required_one_of": [["state", "startup_type"]]},
+            "required_one_of": [["state", "startup_type"]],
+            "names": {"name": None}},
         transport="rest",
     )
     module.run(main_flow)

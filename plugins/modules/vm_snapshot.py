@@ -361,6 +361,7 @@ def main():
         },
             "mutually_exclusive": [["snapshot_name", "snapshot_id"], ["remove_all", "snapshot_name"],
                                    ["remove_all", "snapshot_id"], ["remove_all", "keep_newest"], ["name_prefix", "name_pattern"]],
+            "names": {"snapshot_name": None, "new_snapshot_name": None},
             "required_if": [["state", "present", ["snapshot_name", "snapshot_id"], True]]},
     )
     module.run(main_flow, check=check_options)

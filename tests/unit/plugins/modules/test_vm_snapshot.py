@@ -92,7 +92,7 @@ PLAN_TABLE = [
     ({"state": "absent", "snapshot_id": 2, "remove_children": True}, ["remove"], "base*"),
     ({"state": "absent", "snapshot_name": "base/dup"}, ["remove"], None),
     ({"state": "absent", "remove_all": True}, ["remove_all"], ""),
-    ({"state": "absent"}, [], None),
+    ({"state": "absent"}, InvalidInput),  # nothing named to remove: refused, not a silent no-op
     ({"state": "absent", "keep_newest": 2, "name_prefix": "daily-"}, ["remove"], "base/daily-b/daily-c*"),
     ({"state": "absent", "keep_newest": 1, "name_pattern": "^daily"}, ["remove", "remove"], "base/daily-c*"),
     ({"state": "absent", "keep_newest": 3, "name_prefix": "daily-"}, [], None),
