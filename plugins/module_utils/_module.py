@@ -31,6 +31,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import CONNECTION, merge
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import VSphereError, error_text, failure_keys, gone
 from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import check_options
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Raced
 
 TRANSPORTS = ("soap", "rest")
 
@@ -174,7 +175,9 @@ class VSphereModule(AnsibleModule):
     def execute(self, plan, handlers):
         """Run each step as ``handlers[step.action](step)`` under ``doing(step.what)``; not in check mode.
 
-        Returns the handlers' results in step order ([] in check mode).
+        Returns the handlers' results in step order ([] in check mode). A handler that raises
+        _plan.Raced (another client got there first) adds its note to the result key ``note``, and
+        the step does not count as a change.
         """
         self.warn_plan(plan)
         if self.check_mode:
@@ -182,7 +185,12 @@ class VSphereModule(AnsibleModule):
         results = []
         for step in plan.steps:
             with self.doing(step.what):
-                results.append(handlers[step.action](step))
+                try:
+                    results.append(handlers[step.action](step))
+                except Raced as race:  # the state holds: someone else made it so, nothing to fail
+                    plan.raced.append(step)
+                    self.context["note"] = "; ".join(filter(None, [self.context.get("note"), race.note]))
+                    results.append(None)
         return results
 
     def exit_plan(self, plan, before, after=None, **result):

@@ -131,6 +131,13 @@ vm:
     template:
       description: Whether the VM is a template.
       type: bool
+note:
+  description:
+    - Set when another task (a parallel fork, another client) brought the VM to O(state) first and this
+      task's own request failed for that reason; the task then reports no change.
+  returned: when another task got there first
+  type: str
+  sample: "VM 'web1' was already powered-off when our request failed (InvalidPowerState: ...): another task got there first"
 forced_power_off:
   description: True when O(fallback_to_power_off) had to power the VM off hard.
   returned: when O(state=shutdown-guest)
@@ -138,11 +145,12 @@ forced_power_off:
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, TaskFailed, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, require_tools, wait_power
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, require_tools, settle_race, wait_power
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
 READ_PATHS = ["name", "config.uuid", "config.instanceUuid", "config.template", "runtime.powerState",
@@ -236,6 +244,14 @@ def handlers(module, session, vm_ref, name):
     p, waiter = module.params, Waiter(session)
 
     def run(step):
+        try:
+            return start(step)
+        except (TaskFailed, vmodl.MethodFault) as exc:
+            if step.action in ("reset", "reboot_guest"):
+                raise  # actions, not states: nothing another task could have done for us
+            return settle_race(session, waiter, vm_ref, name, ACTIONS[step.action][1], exc, p["timeout"])
+
+    def start(step):
         verb, leads_to, method = ACTIONS[step.action]
         task = getattr(vm_ref, method)()
         if step.action not in GUEST_ACTIONS:
