@@ -138,8 +138,16 @@ def error_text(exc):
     if isinstance(exc, VSphereError):
         return "%s: %s" % (exc.fault_type, exc.message)
     if is_vmodl_fault(exc):
-        return "%s: %s" % (fault_name(exc), fault_text(exc))
+        hint = FAULT_HINTS.get(fault_name(exc))
+        return "%s: %s%s" % (fault_name(exc), fault_text(exc), "; " + hint if hint else "")
     return "%s: %s" % (type(exc).__name__, exc)
+
+
+# what a fault means for the task that met it, where its own text does not say
+FAULT_HINTS = {
+    "NotAuthenticated": "the vCenter session ended (it expired or was terminated) while in use; what was started "
+                        "may still finish in vCenter, and running the task again converges",
+}
 
 
 describe = error_text  # the old name; the inventory plugin (branch inventory) still imports it

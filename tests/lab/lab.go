@@ -64,6 +64,7 @@ type inventory struct {
 	mux      http.Handler
 
 	soapHooks  map[string][]SOAPHook
+	beforeHooks []func(method string) bool
 	afterHooks []func(method string)
 	control    map[string]http.HandlerFunc
 	rest       []restRoute
