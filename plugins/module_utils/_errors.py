@@ -126,6 +126,7 @@ KINDS = {"VirtualMachine": "VM", "VirtualMachineSnapshot": "snapshot", "HostSyst
 
 def fault_type_of(exc):
     """The fault type name of any error: ours, a pyVmomi fault, or a Python exception."""
+    exc = gone(exc) or exc
     if isinstance(exc, VSphereError):
         return exc.fault_type
     if is_vmodl_fault(exc):
@@ -135,6 +136,7 @@ def fault_type_of(exc):
 
 def error_text(exc):
     """``<fault type>: <message>`` for any error the collection expects to meet."""
+    exc = gone(exc) or exc
     if isinstance(exc, VSphereError):
         return "%s: %s" % (exc.fault_type, exc.message)
     if is_vmodl_fault(exc):

@@ -2,7 +2,9 @@
 
 A case brings the lab to its "before" state out of band (prepare), then the measured process
 makes exactly one change. ``task`` names the vcsim task whose delay the 2 s scenario sets, and
-``budget`` is the most API calls the task may cost (with a fresh login).
+``budget`` is ``(calls, unit, long-polls)``: the exact number of API calls the task costs besides
+WaitForUpdatesEx (a fresh login included), and the most long-polls it may need (a task can end before
+the first one returns or need one more, so their number depends on timing, not on the code).
 """
 
 import json
@@ -20,7 +22,7 @@ class Case:
     label = ""
     module = None      # collection module name; None for a floor
     task = None        # vcsim task name for the task-delay scenario (SOAP tasks only)
-    budget = None      # (max calls, unit)
+    budget = None      # (exact calls besides long-polls, unit, max long-polls)
     kind = "module"    # module | floor
     variant = False    # another way to run an earlier case's operation (no floor of its own)
 

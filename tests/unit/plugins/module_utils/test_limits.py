@@ -67,3 +67,12 @@ def test_gone_turns_managed_object_not_found_into_not_found(obj, text):
 @pytest.mark.parametrize("exc", [vim.fault.InvalidPowerState(), vmodl.fault.InvalidArgument(), OSError("x"), NotFound("y")])
 def test_gone_leaves_other_errors_alone(exc):
     assert gone(exc) is None
+
+
+def test_gone_objects_are_described_as_not_found_everywhere():
+    # the inventory plugin and every failure message describe errors through these two
+    from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import describe, fault_type_of
+
+    exc = vmodl.fault.ManagedObjectNotFound(obj=vim.VirtualMachine("vm-7", None))
+    assert fault_type_of(exc) == "NotFound"
+    assert describe(exc).startswith("NotFound: VM vm-7 does not exist")
