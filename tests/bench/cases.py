@@ -68,7 +68,7 @@ class PowerOff(Case):
     label = "vm_power: power off"
     module = "vm_power"
     task = "PowerOff"
-    budget = (8, "calls")
+    budget = (7, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "state": "powered-off"}
@@ -90,7 +90,7 @@ class SnapshotCreate(Case):
     label = "vm_snapshot: create"
     module = "vm_snapshot"
     task = "CreateSnapshotEx"
-    budget = (8, "calls")
+    budget = (7, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "snapshot_name": "bench", "state": "present"}
@@ -105,7 +105,7 @@ class CpuMemory(Case):
     label = "vm_hardware: CPU + memory"
     module = "vm_hardware"
     task = "ReconfigVm"
-    budget = (13, "calls")
+    budget = (8, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "num_cpus": 2, "memory_mb": 2048}
@@ -120,7 +120,7 @@ class CpuMemory(Case):
 class ServiceStart(Case):
     label = "vcenter_service: start"
     module = "vcenter_service"
-    budget = (6, "requests")
+    budget = (5, "requests", 0)
 
     def args(self, lab):
         return {"name": SERVICE, "state": "started"}
