@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export OPENSPHERE_VENV ?= $(HOME)/.cache/opensphere/venv
 
-.PHONY: help deps lab-start lab-stop sanity units integration integration-config lab-selftest lint docs docs-site galaxy oldest test demo bench
+.PHONY: help deps lab-start lab-stop sanity units integration integration-config lab-selftest lint changelog docs docs-site galaxy oldest test demo bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ lab-selftest: ## pytest tests/lab/tests (the lab's own tests)
 
 lint: ## ansible-lint production profile on roles/ and playbooks/, antsibull-changelog lint
 	hack/lint.sh
+
+changelog: ## Write CHANGELOG.rst from changelogs/ (released history + pending fragments, for galaxy.yml's version)
+	hack/changelog.sh
 
 docs: ## antsibull-docs lint-collection-docs and ansible-doc of every action-group module
 	hack/docs.sh

@@ -31,15 +31,9 @@ text = re.sub(r"\]\((?!https?:|#|mailto:)([^)\s]+)\)", lambda m: "](%s/blob/main
 open(sys.argv[3], "w", encoding="utf-8").write(text)
 PY
 
-# The changelog as the next release will print it: antsibull-changelog releases the pending
-# fragments in a scratch copy (the repository's changelogs/ are left as they are).
-log "changelog page (antsibull-changelog, pending fragments released in a scratch copy)"
-mkdir -p "${WORK}/changelog"
-cp -r "${ROOT}/changelogs" "${ROOT}/galaxy.yml" "${WORK}/changelog/"
-version="$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "${ROOT}/galaxy.yml")"
-(cd "${WORK}/changelog" && antsibull-changelog release --version "${version}" --date "$(date -u +%F)" >/dev/null \
-    && antsibull-changelog generate >/dev/null)
-cp "${WORK}/changelog/CHANGELOG.rst" "${SRC}/changelog.rst"
+# The changelog of the version galaxy.yml names, as CHANGELOG.rst has it (hack/changelog.sh).
+log "changelog page (hack/changelog.sh)"
+"${ROOT}/hack/changelog.sh" --output "${SRC}/changelog.rst"
 
 log "sphinx-build -W (warnings are errors)"
 rm -rf "${OUT}"

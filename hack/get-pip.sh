@@ -13,7 +13,9 @@ PIP_VER="$(sed -n "s/^ *pip='\([0-9.]*\)',.*/\1/p" "${REQS_PY}" | head -1)"
 CACHE="${HOME}/.ansible/test/cache"
 TARGET="${CACHE}/get_pip_${PIP_VER//./_}.py"
 mkdir -p "${CACHE}"
-cat > "${TARGET}.tmp" <<'PY'
+# A temporary file of this run's own: two runs starting at once must not write into the same one.
+TMP="$(mktemp "${TARGET}.XXXXXX")"
+cat > "${TMP}" <<'PY'
 """Stand-in for get-pip.py written by hack/get-pip.sh (the real one cannot be downloaded here)."""
 import subprocess
 import sys
@@ -23,9 +25,10 @@ subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade', '--defaul
                       stdout=subprocess.DEVNULL)
 sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install'] + args))
 PY
-if ! cmp -s "${TARGET}.tmp" "${TARGET}" 2>/dev/null; then
-    mv "${TARGET}.tmp" "${TARGET}"
+if ! cmp -s "${TMP}" "${TARGET}" 2>/dev/null; then
+    chmod 644 "${TMP}"
+    mv "${TMP}" "${TARGET}"
     log "wrote get-pip stand-in ${TARGET} (pip ${PIP_VER})"
 else
-    rm -f "${TARGET}.tmp"
+    rm -f "${TMP}"
 fi

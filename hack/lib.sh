@@ -105,6 +105,8 @@ LAB_STARTED_HERE=0
 with_lab() {
     if lab_running; then
         log "lab already running (${LAB_ENV_FILE#"${ROOT}"/})"
+        # Tests run against the lab's current sources, not the ones a long-running lab was built from.
+        lab fresh
     else
         log "starting the lab"
         # shellcheck disable=SC2086 # LAB_START_ARGS is a word list, e.g. "--port 18444 --vms 100"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ansible-lint (production profile) on roles/ and playbooks/ with the collection on the collections
-# path, and antsibull-changelog lint.
+# path, antsibull-changelog lint, and CHANGELOG.rst checked against the fragments.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
@@ -23,4 +23,6 @@ fi
 
 log "antsibull-changelog lint"
 (cd "${ROOT}" && antsibull-changelog lint) || rc=1
+log "CHANGELOG.rst up to date with the fragments"
+"${ROOT}/hack/changelog.sh" --check || rc=1
 exit "${rc}"

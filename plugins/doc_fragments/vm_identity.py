@@ -35,8 +35,9 @@ options:
         (or C(vm/web/prod)), is read inside the VM folder of any datacenter, or of O(datacenter) when given.
       - Used with O(name) and O(uuid); ignored with O(moid).
       - With O(name), an absolute folder (or a relative one together with O(datacenter)) makes the lookup a single
-        inventory-path query whose cost does not grow with the inventory; without it every VM name is read once.
-        On large inventories, give the folder.
+        inventory-path query whose cost does not grow with the inventory; without it every VM name (templates
+        included) is read in one call, whose answer vCenter has to build for the whole inventory (the module
+        parses it lean, keeping only the VMs of that name). On large inventories, give the folder.
     type: str
   datacenter:
     description:

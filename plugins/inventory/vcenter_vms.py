@@ -20,7 +20,7 @@ description:
     O(strict)), keep only some VMs with O(filters), O(include_templates) and O(include_powered_off), and keep
     the result in an inventory cache (O(cache)).
   - The inventory file name must end with C(vcenter_vms.yml) or C(vcenter_vms.yaml).
-version_added: 1.0.0
+version_added: 0.1.0
 author:
   - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:

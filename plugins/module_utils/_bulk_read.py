@@ -6,7 +6,8 @@
 pyVmomi builds a Python object per XML element through a pure-Python SAX handler: for 10,000
 VMs with a dozen properties (about 400,000 elements) that alone took 15-20 s on our 2-core
 machine. This reader sends the same request through the session's own stub (same connection,
-cookie, TLS and proxy), parses the answer with the C ElementTree parser and converts each value
+cookie, TLS and proxy), parses the answer with the C ElementTree parser as it arrives (one
+object element at a time, so memory follows the rows kept, not the XML) and converts each value
 straight to plain data, using pyVmomi's type tables only to know which fields of a data object
 are arrays. Faults still go through pyVmomi's deserializer, so they raise as usual.
 
@@ -120,16 +121,27 @@ def convert(element, declared=None):
 
 
 def _invoke(session, method, args):
-    """Send one PropertyCollector call; returns the parsed ``returnval`` element (or None)."""
+    """Send one PropertyCollector call; returns its ``(rows, token)`` (rows as _row makes them), parsed as the answer arrives.
+
+    The answer is fed to an incremental parser in chunks and each ``objects`` element is turned
+    into its row and dropped as soon as it is complete, so neither the raw answer nor its whole
+    element tree is ever held: memory grows with the rows kept, not with the XML.
+    """
     stub = session.stub
     info = _method(method)
     body = stub.SerializeRequest(session.content.propertyCollector, info, args)
     headers = {"Cookie": stub.cookie, "SOAPAction": stub.versionId, "Content-Type": "text/xml; charset=UTF-8"}
     conn = stub.GetConnection()
+    rows, token, data = [], None, b""
     try:
         conn.request("POST", stub.path, body, headers)
         response = conn.getresponse()
-        data = response.read()
+        if response.status == 500:
+            data = response.read()
+        elif response.status == 200:
+            rows, token = _stream_rows(response)
+        else:
+            response.read()
     except (OSError, http.client.HTTPException):
         conn.close()
         stub.DropConnections()
@@ -140,45 +152,55 @@ def _invoke(session, method, args):
         raise fault
     if response.status != 200:
         raise OSError("HTTP %s %s from %s" % (response.status, response.reason, stub.path))
-    root = ET.fromstring(data)
-    for element in root.iter():
-        if _local(element.tag) == "returnval":
-            return element
-    return None
-
-
-def _rows(returnval):
-    rows, token = [], None
-    if returnval is None:
-        return rows, token
-    for child in returnval:
-        tag = _local(child.tag)
-        if tag == "token":
-            token = child.text
-        elif tag == "objects":
-            obj, values = None, {}
-            for part in child:
-                part_tag = _local(part.tag)
-                if part_tag == "obj":
-                    obj = (part.get("type"), part.text)
-                elif part_tag == "propSet":
-                    name, val = None, None
-                    for item in part:
-                        if _local(item.tag) == "name":
-                            name = item.text
-                        else:
-                            val = item
-                    if name is not None and val is not None:
-                        values[name] = convert(val)
-            rows.append((obj[0], obj[1], values))
     return rows, token
+
+
+def _stream_rows(response, chunk_size=1 << 16):
+    # end events only (half the events of start+end); a finished ``objects`` element is emptied
+    # in place, so the tree keeps one empty element per object and never the object's values
+    parser = ET.XMLPullParser(events=("end",))
+    rows, token = [], None
+    while True:
+        chunk = response.read(chunk_size)
+        if not chunk:
+            break
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            tag = element.tag
+            if tag.endswith("objects") and _local(tag) == "objects":
+                rows.append(_row(element))
+                element.clear()
+            elif tag.endswith("returnval") and _local(tag) == "returnval":
+                # the continuation token is a direct child (a property value may hold a "token" field too)
+                token = next((child.text for child in element if _local(child.tag) == "token"), None)
+    parser.close()
+    return rows, token
+
+
+def _row(objects):
+    """``(type name, moid, {path: plain value})`` of one ``objects`` element."""
+    obj, values = (None, None), {}
+    for part in objects:
+        part_tag = _local(part.tag)
+        if part_tag == "obj":
+            obj = (part.get("type"), part.text)
+        elif part_tag == "propSet":
+            name, val = None, None
+            for item in part:
+                if _local(item.tag) == "name":
+                    name = item.text
+                else:
+                    val = item
+            if name is not None and val is not None:
+                values[name] = convert(val)
+    return obj[0], obj[1], values
 
 
 def retrieve_plain(session, filter_spec, max_objects=None):
     """``[(type name, moid, {path: plain value})]`` for one filter spec, following continuation tokens."""
     options = vmodl.query.PropertyCollector.RetrieveOptions(maxObjects=max_objects)
-    rows, token = _rows(_invoke(session, "RetrievePropertiesEx", [[filter_spec], options]))
+    rows, token = _invoke(session, "RetrievePropertiesEx", [[filter_spec], options])
     while token:
-        more, token = _rows(_invoke(session, "ContinueRetrievePropertiesEx", [token]))
+        more, token = _invoke(session, "ContinueRetrievePropertiesEx", [token])
         rows.extend(more)
     return rows

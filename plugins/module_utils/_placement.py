@@ -64,6 +64,8 @@ def _kind(ref):
         return "resource_pool"
     if isinstance(ref, vim.Datastore):
         return "datastore"
+    if isinstance(ref, vim.StoragePod):
+        return "datastore_cluster"
     return "folder"
 
 
@@ -180,8 +182,12 @@ def _root_pool(tree, compute):
     return tree.nodes.get(ref._moId) if ref is not None else None
 
 
-def resolve(session, datacenter=None, folder=None, cluster=None, host=None, resource_pool=None, datastore=None):
-    """References for the names given; see the file's docstring. One RetrievePropertiesEx (none when nothing is asked)."""
+def resolve(session, datacenter=None, folder=None, cluster=None, host=None, resource_pool=None, datastore=None,
+            storage_pods=False):
+    """References for the names given; see the file's docstring. One RetrievePropertiesEx (none when nothing is asked).
+
+    With ``storage_pods``, ``datastore`` may also name a datastore cluster (StoragePod): ``.datastore`` is then
+    the pod, for the caller to place on one of its datastores (storage_pod.pick_datastore)."""
     asked = dict(datacenter=datacenter, folder=folder, cluster=cluster, host=host, resource_pool=resource_pool, datastore=datastore)
     for kind, value in asked.items():
         if value is not None and not str(value).strip("/ "):
@@ -221,7 +227,8 @@ def resolve(session, datacenter=None, folder=None, cluster=None, host=None, reso
         pool = _root_pool(tree, compute)
     store = None
     if datastore:
-        store = _pick(tree, "datastore", datastore, [n for n in tree.of_kind("datastore") if tree.within(n, dc)], _scope_text(dc))
+        kinds = ("datastore", "datastore_cluster") if storage_pods else ("datastore",)
+        store = _pick(tree, "datastore", datastore, [n for n in tree.of_kind(*kinds) if tree.within(n, dc)], _scope_text(dc))
         dc = dc or tree.datacenter_of(store)
     if dc is None:
         dcs = tree.of_kind("datacenter")

@@ -158,8 +158,7 @@ def read_all(session, paths, page_size=1000):
         if kind == "VirtualMachine":
             vms.append((moid, values))
         else:
-            # the finder's Inventory, fed with plain moids (its add() takes pyVmomi references)
-            inventory.nodes[moid] = (values.get("name"), values.get("parent"), kind)
+            inventory.put(moid, values.get("name"), values.get("parent"), kind)
     return inventory, vms
 
 

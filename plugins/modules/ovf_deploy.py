@@ -13,8 +13,9 @@ description:
   - Deploys an OVF package as a virtual machine named O(name) in O(folder), unless a VM of that name is
     already there; that VM is then reported, and with C(--diff) the requested settings it does not have
     are listed in RV(differences). Nothing is redeployed unless O(replace) says so.
-  - The package is a local C(.ovf) with its files beside it, a local C(.ova), or an http(s) URL to either.
-    Files are streamed to vCenter (an OVA from a URL is read once, member by member), never held in memory.
+  - The package is a local C(.ovf) with its files beside it, a local C(.ova), an http(s) URL to either, or an OVF
+    template of a content library (O(library) and O(library_item)). Files are streamed to vCenter (an OVA from a URL
+    is read once, member by member), never held in memory.
   - Before anything is uploaded the descriptor is parsed, every name is resolved and every requested
     network, property and deployment option is checked against the descriptor (property values against
     their OVF types and qualifiers); then vCenter validates the import spec (C(CreateImportSpec), which
@@ -26,6 +27,8 @@ author:
   - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
+  - opensphere.vsphere.placement
+  - opensphere.vsphere.placement.FOLDER
   - opensphere.vsphere.attributes
   - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
 attributes:
@@ -52,12 +55,25 @@ options:
   ovf:
     description:
       - Path of a local C(.ovf) (its disk files beside it), a local C(.ova), or a directory holding one C(.ovf).
-      - Exactly one of O(ovf) and O(url) is needed for O(state=present).
+      - Exactly one of O(ovf), O(url) and O(library) is needed for O(state=present).
     type: path
     aliases: [ova, ovf_path]
   url:
     description:
       - http or https URL of an C(.ovf) (its files are fetched relative to it) or an C(.ova) (streamed).
+    type: str
+  library:
+    description:
+      - Content library holding O(library_item) (its name, or its id when no library has that name).
+      - The item is deployed by vCenter through the vSphere Automation API (C(com.vmware.vcenter.ovf.library_item)), over
+        C(/api) (vCenter 7.0+) or C(/rest) (6.7), whichever the server offers; nothing is uploaded.
+      - Check mode reads vCenter's summary of the item for the placement (its C(filter)), checks the request against it and
+        predicts the warnings for OVF networks left unmapped; vCenter has no read-only validation of a library deploy, so
+        its own errors for the values (e.g. a property value of the wrong type) come from the real run. Deploying accepts
+        the package's EULAs (M(opensphere.vsphere.ovf_info) lists them).
+    type: str
+  library_item:
+    description: The OVF template item of O(library) (its name, or its id when no item has that name).
     type: str
   url_validate_certs:
     description: Verify the certificate of an https O(url).
@@ -66,25 +82,10 @@ options:
   url_ca_path:
     description: CA bundle to verify an https O(url) with (instead of the system's).
     type: path
-  datacenter:
-    description: Datacenter to deploy into; needed when vCenter has several.
-    type: str
-  folder:
-    description:
-      - VM folder, as an absolute inventory path (C(/DC0/vm/apps)) or relative to the datacenter's VM folder (C(apps)).
-        Default is the datacenter's VM folder.
-    type: str
-  cluster:
-    description: Cluster whose root resource pool receives the VM (one of O(cluster), O(host), O(resource_pool) for O(state=present)).
-    type: str
-  host:
-    description: ESXi host to deploy on.
-    type: str
-  resource_pool:
-    description: Resource pool to deploy into.
-    type: str
   datastore:
-    description: Datastore for the VM's files (required for O(state=present)).
+    description:
+      - Datastore for the VM's files and disks (required for O(state=present)), or a datastore cluster; Storage DRS then picks
+        the datastore (C(RecommendDatastores), read-only, also in check mode), and needs to be on for that cluster.
     type: str
   networks:
     description:
@@ -102,7 +103,7 @@ options:
     description: Deployment option (configuration) id from the descriptor; default is the descriptor's default.
     type: str
   disk_provisioning:
-    description: Disk provisioning for the VM's disks.
+    description: Disk provisioning for the VM's disks (for O(library), one of V(thin), V(thick), V(eagerZeroedThick)).
     type: str
     choices: [thin, thick, eagerZeroedThick, flat, monolithicFlat, monolithicSparse, twoGbMaxExtentSparse, twoGbMaxExtentFlat, seSparse, sparse]
     default: thin
@@ -132,6 +133,7 @@ options:
     type: bool
     default: false
 notes:
+  - One of O(cluster), O(host), O(resource_pool) is required for O(state=present); O(cluster) and O(resource_pool) exclude each other.
   - The deployment option and disk provisioning of a deployed VM cannot be read back from vCenter; they are not compared.
 seealso:
   - module: opensphere.vsphere.ovf_info
@@ -161,6 +163,20 @@ EXAMPLES = r"""
     deployment_option: large
     power_on: true
 
+- name: Deploy the same appliance from a content library into a datastore cluster (Storage DRS picks the datastore)
+  opensphere.vsphere.ovf_deploy:
+    library: appliances
+    library_item: appliance
+    name: web02
+    datacenter: DC0
+    cluster: DC0_C0
+    datastore: DC0_POD
+    networks:
+      frontend: VM Network
+    properties:
+      hostname: web02
+    power_on: true
+
 - name: Remove it again
   opensphere.vsphere.ovf_deploy:
     name: web01
@@ -187,7 +203,7 @@ deployed:
   returned: when O(state=present)
   type: dict
   contains:
-    source: {description: The O(ovf) path or O(url)., type: str}
+    source: {description: "The O(ovf) path, the O(url), or C(library:<library>/<item>).", type: str}
     deployment_option: {description: The deployment option used., type: str}
     properties: {description: The property values given., type: dict}
     networks: {description: The network mapping given., type: dict}
@@ -203,7 +219,7 @@ differences:
   type: dict
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import common, ovf_descriptor, ovf_plan
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import common, ovf_descriptor, ovf_library, ovf_plan, storage_pod
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_import import (
     create_spec, import_vm, read_deployed, resolve_networks)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
@@ -222,6 +238,8 @@ ARGS = {
         "url": {"type": "str"},
         "url_validate_certs": {"type": "bool", "default": True},
         "url_ca_path": {"type": "path"},
+        "library": {"type": "str"},
+        "library_item": {"type": "str"},
         "datacenter": {"type": "str"},
         "folder": {"type": "str"},
         "cluster": {"type": "str"},
@@ -239,8 +257,9 @@ ARGS = {
         "fail_on_spec_warnings": {"type": "bool", "default": False},
         "replace": {"type": "bool", "default": False},
     },
-    "mutually_exclusive": [["ovf", "url"], ["cluster", "resource_pool"]],
-    "required_if": [["state", "present", ["ovf", "url"], True], ["state", "present", ["datastore"]],
+    "mutually_exclusive": [["ovf", "url", "library"], ["cluster", "resource_pool"]],
+    "required_together": [["library", "library_item"]],
+    "required_if": [["state", "present", ["ovf", "url", "library"], True], ["state", "present", ["datastore"]],
                     ["state", "present", ["cluster", "host", "resource_pool"], True]],
 }
 
@@ -254,28 +273,88 @@ def read_package(params):
     return source, desc, values
 
 
+def source_text(params):
+    if params["library"]:
+        return "library:%s/%s" % (params["library"], params["library_item"])
+    return params["url"] or params["ovf"]
+
+
 def main_flow(module):
     p = module.params
     source = desc = values = None
-    if p["state"] == "present":
-        with module.doing("read the OVF package %s" % (p["url"] or p["ovf"])):
+    if p["state"] == "present" and not p["library"]:
+        with module.doing("read the OVF package %s" % source_text(p)):
             source, desc, values = read_package(p)
     try:
         with module.soap() as si:
             with module.doing("resolve the placement"):
                 where = resolve(si, datacenter=p["datacenter"], folder=p["folder"], cluster=p["cluster"], host=p["host"],
-                                resource_pool=p["resource_pool"], datastore=p["datastore"])
+                                resource_pool=p["resource_pool"], datastore=p["datastore"], storage_pods=True)
             with module.doing("look for VM '%s' in folder %s" % (p["name"], where.names.get("folder"))):
                 vm = common.find_in_folder(si, where.folder, p["name"])
                 facts, deployed = read_deployed(si, vm) if vm is not None else (common.absent_facts(p["name"]), None)
             module.context["vm"] = facts
             if p["state"] == "absent":
                 remove(module, si, vm, deployed)
+            elif p["library"]:
+                with module.rest() as rest:
+                    with module.doing("read OVF template %s" % source_text(p)):
+                        item_id = ovf_library.find_item(rest, p["library"], p["library_item"])
+                        desc = ovf_library.describe(ovf_library.summary(rest, item_id, where))
+                    with module.doing("check the networks, properties and deployment option against %s" % source_text(p)):
+                        values = ovf_descriptor.check_request(desc, p["networks"], p["properties"], p["deployment_option"])
+                    deploy(module, si, where, vm, deployed, LibraryImport(rest, item_id), desc, values)
             else:
-                deploy(module, si, where, vm, deployed, source, desc, values)
+                deploy(module, si, where, vm, deployed, FileImport(source), desc, values)
     finally:
         if source is not None:
             source.close()
+
+
+class FileImport:
+    """A file or URL package: vCenter validates with CreateImportSpec, the module uploads over NFC."""
+
+    def __init__(self, source):
+        self.source, self.spec = source, None
+
+    def validate(self, module, si, where, desc, values, option):
+        p = module.params
+        nets = resolve_networks(si, where.datacenter, p["networks"].values())
+        self.spec, warnings = create_spec(si, self.source.descriptor, where, p["name"], values, nets, p["networks"], option,
+                                          p["disk_provisioning"])
+        return warnings
+
+    def run(self, module, si, waiter, where):
+        p = module.params
+        return import_vm(si, waiter, self.source, self.spec, where, p["name"], p["timeout"], annotation=p["annotation"],
+                         on_cleanup=lambda text: module.warn("cleanup after the failed import: %s" % text))
+
+
+class LibraryImport:
+    """An OVF template of a content library: vCenter deploys it (the Automation API), nothing is uploaded.
+
+    There is no read-only validation of a deploy spec in the API: the request was checked against
+    vCenter's filter of the item for this placement, and the warnings vCenter gives for it (OVF
+    networks left unmapped) are predicted; the deploy's own warnings are reported after it."""
+
+    def __init__(self, rest, item_id):
+        self.rest, self.item_id, self.body, self.predicted = rest, item_id, None, []
+
+    def validate(self, module, si, where, desc, values, option):
+        p = module.params
+        nets = resolve_networks(si, where.datacenter, p["networks"].values())
+        ids = dict((ovf_net, nets[pg]._moId) for ovf_net, pg in p["networks"].items())
+        self.body = ovf_library.deploy_spec(self.rest, desc, p["name"], where, values, ids, p["deployment_option"],
+                                            p["disk_provisioning"], p["annotation"])
+        self.predicted = ovf_library.predicted_warnings(desc, p["networks"])
+        return self.predicted
+
+    def run(self, module, si, waiter, where):
+        moid, warnings = ovf_library.deploy(self.rest, self.item_id, self.body, module.params["timeout"])
+        for text in warnings:
+            if text not in self.predicted:  # those were reported already, as the import spec's
+                module.warn("deploy: %s" % text)
+        return si.ref("VirtualMachine", moid)
 
 
 def remove(module, si, vm, deployed):
@@ -288,32 +367,32 @@ def remove(module, si, vm, deployed):
     module.exit_plan(plan, diff_view(deployed, None), diff_view(plan.after, None))
 
 
-def validate(module, si, where, source, desc, values, option):
-    """vCenter's import spec for the request (also in check mode: CreateImportSpec changes nothing)."""
-    p = module.params
+def validate(module, si, where, importer, desc, values, option):
+    """vCenter's view of the request (also in check mode: it changes nothing); the warnings."""
+    if storage_pod.is_pod(where.datastore):
+        with module.doing("have Storage DRS pick a datastore of datastore cluster '%s'" % module.params["datastore"]):
+            where.datastore = storage_pod.pick_datastore(si, where.datastore, module.params["datastore"], where.resource_pool,
+                                                         where.folder, module.params["name"])
     with module.doing("have vCenter validate the import spec"):
-        nets = resolve_networks(si, where.datacenter, p["networks"].values())
-        spec, warnings = create_spec(si, source.descriptor, where, p["name"], values, nets, p["networks"], option,
-                                     p["disk_provisioning"])
-        if warnings and p["fail_on_spec_warnings"]:
+        warnings = importer.validate(module, si, where, desc, values, option)
+        if warnings and module.params["fail_on_spec_warnings"]:
             raise InvalidInput("vCenter warns about the import spec and fail_on_spec_warnings is set: %s"
                                % "; ".join(warnings), fault_type="OvfSpecWarning")
-    return spec, warnings
+    return warnings
 
 
-def deploy(module, si, where, vm, deployed, source, desc, values):
+def deploy(module, si, where, vm, deployed, importer, desc, values):
     p, name, waiter = module.params, module.params["name"], Waiter(si)
     option = p["deployment_option"] or ovf_descriptor.default_option(desc)
     wanted = ovf_plan.requested(p, values, desc)
     plan, differing = ovf_plan.plan_present(deployed, wanted, p["replace"])
-    result = {"deployed": {"source": p["url"] or p["ovf"], "deployment_option": option,
+    result = {"deployed": {"source": source_text(p), "deployment_option": option,
                            "properties": ovf_plan.masked(values, desc), "networks": p["networks"],
                            "disk_provisioning": p["disk_provisioning"]}}
     if deployed is not None:
         result["differences"] = mask_differences(differing, desc)
-    spec = None
     if "import" in plan.actions:
-        spec, warnings = validate(module, si, where, source, desc, values, option)
+        warnings = validate(module, si, where, importer, desc, values, option)
         result["spec_warnings"] = warnings
         plan.warnings.extend("import spec: %s" % text for text in warnings)
     made = {"vm": vm}
@@ -322,8 +401,7 @@ def deploy(module, si, where, vm, deployed, source, desc, values):
         common.remove_vm(waiter, made["vm"], module.context["vm"], p["timeout"])
 
     def do_import(step):
-        made["vm"] = import_vm(si, waiter, source, spec, where, name, p["timeout"], annotation=p["annotation"],
-                               on_cleanup=lambda text: module.warn("cleanup after the failed import: %s" % text))
+        made["vm"] = importer.run(module, si, waiter, where)
         module.context["vm"] = common.vm_facts(si, made["vm"])[0]
 
     def do_power_on(step):
@@ -358,7 +436,7 @@ def diff_view(settings, desc):
 
 
 def main():
-    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)})
+    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)}, transport=("soap", "rest"))
     module.run(main_flow, check=ovf_plan.check_options)
 
 

@@ -11,7 +11,8 @@ short_description: Read an OVF or OVA package and say what deploying it needs, o
 version_added: 0.1.0
 description:
   - Reads the descriptor of a local C(.ovf)/C(.ova) or of an http(s) URL to either (an OVA from a URL is read
-    only up to its descriptor) and returns its networks, properties, deployment options, disks and EULAs,
+    only up to its descriptor), or vCenter's summary of an OVF template in a content library, and returns its
+    networks, properties, deployment options, disks and EULAs,
     what M(opensphere.vsphere.ovf_deploy) takes as O(opensphere.vsphere.ovf_deploy#module:networks),
     O(opensphere.vsphere.ovf_deploy#module:properties) and O(opensphere.vsphere.ovf_deploy#module:deployment_option).
   - With O(datastore) and one of O(cluster), O(host), O(resource_pool), it also asks vCenter to validate an import
@@ -22,6 +23,7 @@ author:
   - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
+  - opensphere.vsphere.placement
   - opensphere.vsphere.attributes
   - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
 attributes:
@@ -34,11 +36,25 @@ attributes:
     support: full
 options:
   ovf:
-    description: Path of a local C(.ovf), C(.ova) or a directory holding one C(.ovf); exactly one of O(ovf) and O(url).
+    description: Path of a local C(.ovf), C(.ova) or a directory holding one C(.ovf); exactly one of O(ovf), O(url) and O(library).
     type: path
     aliases: [ova, ovf_path]
   url:
     description: http or https URL of an C(.ovf) or C(.ova).
+    type: str
+  library:
+    description:
+      - Content library holding the OVF template O(library_item) (its name, or its id when no library has that name).
+      - vCenter summarises an item for a placement (C(com.vmware.vcenter.ovf.library_item) C(filter)), so one of
+        O(cluster), O(host), O(resource_pool) is needed. The API gives no disk list (RV(disks) and RV(files) are
+        empty; RV(sizes) has vCenter's size estimates), only the user-configurable properties, and a property's
+        type as vCenter spells it (a password property is V(password)).
+      - With O(datastore), RV(validation) holds the checks of O(networks), O(properties) and O(deployment_option)
+        against vCenter's summary (a failing one fails the task) and the warnings vCenter gives for OVF networks
+        left unmapped (vCenter has no read-only validation of a library deploy).
+    type: str
+  library_item:
+    description: The OVF template item of O(library) (its name, or its id when no item has that name).
     type: str
   url_validate_certs:
     description: Verify the certificate of an https O(url).
@@ -47,20 +63,10 @@ options:
   url_ca_path:
     description: CA bundle to verify an https O(url) with.
     type: path
-  datacenter:
-    description: Datacenter of the placement to validate for.
-    type: str
-  cluster:
-    description: Cluster of the placement to validate for.
-    type: str
-  host:
-    description: Host of the placement to validate for.
-    type: str
-  resource_pool:
-    description: Resource pool of the placement to validate for.
-    type: str
   datastore:
-    description: Datastore of the placement to validate for; giving it asks vCenter to validate.
+    description: >-
+      Datastore (or datastore cluster: Storage DRS picks one of its datastores) of the placement to validate for;
+      giving it asks vCenter to validate.
     type: str
   name:
     description: VM name used in the validated import spec.
@@ -152,13 +158,21 @@ eulas:
   returned: always
   type: list
   elements: str
+sizes:
+  description: vCenter's size estimates for a library item (C(approximate_download_size), C(approximate_flat_deployment_size), ...).
+  returned: when O(library) is given
+  type: dict
+library_item_id:
+  description: The library item's id.
+  returned: when O(library) is given
+  type: str
 validation:
   description: vCenter's verdict on an import spec for the placement (C(errors), C(warnings), lists of texts).
   returned: when O(datastore) is given
   type: dict
 """
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import ovf_descriptor
+from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import ovf_descriptor, ovf_library, storage_pod
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_import import resolve_networks, spec_result
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
@@ -172,6 +186,8 @@ ARGS = {
         "url": {"type": "str"},
         "url_validate_certs": {"type": "bool", "default": True},
         "url_ca_path": {"type": "path"},
+        "library": {"type": "str"},
+        "library_item": {"type": "str"},
         "datacenter": {"type": "str"},
         "cluster": {"type": "str"},
         "host": {"type": "str"},
@@ -182,18 +198,44 @@ ARGS = {
         "properties": {"type": "dict", "default": {}},
         "deployment_option": {"type": "str"},
     },
-    "mutually_exclusive": [["ovf", "url"], ["cluster", "resource_pool"]],
-    "required_one_of": [["ovf", "url"]],
+    "mutually_exclusive": [["ovf", "url", "library"], ["cluster", "resource_pool"]],
+    "required_one_of": [["ovf", "url", "library"]],
+    "required_together": [["library", "library_item"]],
 }
 
 
 def check(params):
+    if params["library"] and not (params["cluster"] or params["host"] or params["resource_pool"]):
+        raise InvalidInput("reading a library item needs cluster, host or resource_pool: vCenter summarises it for a placement")
     if params["datastore"] and not (params["cluster"] or params["host"] or params["resource_pool"]):
         raise InvalidInput("validating for a placement needs cluster, host or resource_pool besides datastore")
 
 
+def library_flow(module):
+    """An OVF template of a content library: vCenter's summary of it for the placement (its filter)."""
+    p = module.params
+    with module.soap() as si:
+        with module.doing("resolve the placement"):
+            where = resolve(si, datacenter=p["datacenter"], cluster=p["cluster"], host=p["host"],
+                            resource_pool=p["resource_pool"], datastore=p["datastore"], storage_pods=True)
+        with module.rest() as rest:
+            with module.doing("read OVF template %s/%s" % (p["library"], p["library_item"])):
+                item_id = ovf_library.find_item(rest, p["library"], p["library_item"])
+                desc = ovf_library.describe(ovf_library.summary(rest, item_id, where))
+        result = dict(desc, default_deployment_option=ovf_descriptor.default_option(desc), library_item_id=item_id)
+        if p["datastore"]:
+            with module.doing("check the networks, properties and deployment option against the item"):
+                ovf_descriptor.check_request(desc, p["networks"], p["properties"], p["deployment_option"])
+                resolve_networks(si, where.datacenter, p["networks"].values())  # every port group named exists
+            result["validation"] = {"errors": [], "warnings": ovf_library.predicted_warnings(desc, p["networks"])}
+    module.exit_read(**result)
+
+
 def main_flow(module):
     p = module.params
+    if p["library"]:
+        library_flow(module)
+        return
     with module.doing("read the OVF package %s" % (p["url"] or p["ovf"])):
         source = open_source(p)
     try:
@@ -207,7 +249,11 @@ def main_flow(module):
             with module.soap() as si:
                 with module.doing("resolve the placement"):
                     where = resolve(si, datacenter=p["datacenter"], cluster=p["cluster"], host=p["host"],
-                                    resource_pool=p["resource_pool"], datastore=p["datastore"])
+                                    resource_pool=p["resource_pool"], datastore=p["datastore"], storage_pods=True)
+                if storage_pod.is_pod(where.datastore):
+                    with module.doing("have Storage DRS pick a datastore of datastore cluster '%s'" % p["datastore"]):
+                        where.datastore = storage_pod.pick_datastore(si, where.datastore, p["datastore"], where.resource_pool,
+                                                                     where.folder, p["name"])
                 with module.doing("have vCenter validate an import spec"):
                     nets = resolve_networks(si, where.datacenter, p["networks"].values())
                     _spec, errors, warnings = spec_result(si, source.descriptor, where, p["name"], values, nets,
@@ -219,7 +265,7 @@ def main_flow(module):
 
 
 def main():
-    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)})
+    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)}, transport=("soap", "rest"))
     module.run(main_flow, check=check)
 
 

@@ -64,6 +64,23 @@ options:
       - Check mode never waits.
     type: bool
     default: false
+  answers:
+    description:
+      - Answers to questions the VM asks (its C(runtime.question), such as "This virtual machine might have been
+        moved or copied" on power-on), which otherwise block the power operation.
+      - Each key names a question by its id (C(_vmx1)), by one of its message ids (C(msg.uuid.altered)), or by a
+        regular expression searched in its text; each value is the choice, by its label (case-insensitive,
+        C(I Copied It)) or its key (C(2)).
+      - A question pending when the module starts is answered first (a change); one raised by the power operation
+        is answered as soon as it shows, and the operation goes on.
+      - A question that blocks the operation and that no answer covers fails the task at once, naming the
+        question and its choices (the result's RV(vm.question) holds them). An answer naming a choice the
+        question does not offer fails too, and leaves the question unanswered.
+      - A pending question when no power change is needed is only reported, with a warning.
+      - Check mode reports the answer it would give and the power step the current state needs; what an answer
+        leads to is only known once it is given, so the real run reads the power state again after answering.
+    type: dict
+    aliases: [question_answers]
 notes:
   - A template cannot be powered on; asking for any state but V(powered-off) or V(shutdown-guest) of a template fails.
 seealso:
@@ -90,6 +107,13 @@ EXAMPLES = r"""
     state: shutdown-guest
     timeout: 120
     fallback_to_power_off: true
+
+- name: Power on a VM that asks whether it was moved or copied, answering "I Copied It"
+  opensphere.vsphere.vm_power:
+    name: DC0_H0_VM0
+    state: powered-on
+    answers:
+      msg.uuid.altered: I Copied It
 
 - name: Suspend a VM found by its BIOS UUID
   opensphere.vsphere.vm_power:
@@ -131,6 +155,40 @@ vm:
     template:
       description: Whether the VM is a template.
       type: bool
+    question:
+      description:
+        - The question the VM waits on (C(runtime.question)), or null. After the task, null when the module answered it.
+        - On a failure because of a question raised during the operation, the top-level RV(question) holds it.
+      type: dict
+      contains:
+        id:
+          description: The question's id, for O(answers) and C(AnswerVM).
+          type: str
+          sample: _vmx1
+        text:
+          description: The question.
+          type: str
+        message_ids:
+          description: Ids of the messages the question is made of (stable across VMs, for O(answers)).
+          type: list
+          elements: str
+          sample: [msg.uuid.altered]
+        choices:
+          description: The choices, each with its C(key) and C(label).
+          type: list
+          elements: dict
+        default:
+          description: The label of the default choice.
+          type: str
+answered:
+  description: The questions the module answered, each with C(id), C(text) and the C(choice) label given.
+  returned: when O(answers) is given
+  type: list
+  elements: dict
+question:
+  description: The question raised during the power operation that no answer covered (same keys as RV(vm.question)).
+  returned: on failure, when a question blocked the operation
+  type: dict
 note:
   description:
     - Set when another task (a parallel fork, another client) brought the VM to O(state) first and this
@@ -149,12 +207,14 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, require_tools, settle_race, wait_power
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
+from ansible_collections.opensphere.vsphere.plugins.module_utils import _questions
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
 READ_PATHS = ["name", "config.uuid", "config.instanceUuid", "config.template", "runtime.powerState",
-              "guest.toolsRunningStatus", "guest.ipAddress"]
+              "guest.toolsRunningStatus", "guest.ipAddress", _questions.QUESTION_PATH]
 
 # action -> (verb, the power state it leads to, the VirtualMachine method that starts it)
 ACTIONS = {
@@ -194,6 +254,7 @@ def vm_facts(moid, values):
         "ip_address": values.get("guest.ipAddress"),
         "tools_running_status": values.get("guest.toolsRunningStatus"),
         "template": bool(values.get("config.template")),
+        "question": _questions.question_facts(values.get(_questions.QUESTION_PATH)),
     }
 
 
@@ -217,14 +278,27 @@ def _action(vm, state, fallback_to_power_off):
 
 
 def plan(before, params):
-    """The Plan that brings ``before`` (vm_facts) to ``params['state']``: at most one power step.
+    """The Plan that brings ``before`` (vm_facts) to ``params['state']``: at most one power step,
+    after the answer to the VM's pending question when ``answers`` cover it.
 
     Pure; check mode and the real run both report it, so they cannot disagree. A guest shutdown
     that cannot happen becomes a hard power-off (step arg ``forced``) with fallback_to_power_off.
+    A pending question that blocks the power step and that no answer covers raises QuestionPending.
     """
     action, forced = _action(before, params["state"], params["fallback_to_power_off"])
     after = dict(before)
     steps, warnings = [], []
+    question = before.get("question")
+    if question:
+        chosen = _questions.match(question, params.get("answers"))
+        if chosen:
+            steps.append(Step("answer", "answer question %s of VM '%s' with '%s'" % (question["id"], before["name"], chosen[1]),
+                              key=chosen[0], label=chosen[1]))
+            after["question"] = None
+        elif action:
+            raise _questions.pending(before["name"], question, "the %s" % ACTIONS[action][0])
+        else:
+            warnings.append("VM '%s' is waiting for an answer to %s" % (before["name"], _questions.question_text(question)))
     if action:
         after["power_state"] = ACTIONS[action][1]
         if after["power_state"] != "powered-on":
@@ -242,6 +316,18 @@ def handlers(module, session, vm_ref, name):
     Returns True when a guest shutdown timed out and fallback_to_power_off powered the VM off.
     """
     p, waiter = module.params, Waiter(session)
+    answered = module.context.setdefault("answered", []) if p["answers"] else []
+    reached = {}
+
+    def on_answer(question, label):
+        answered.append({"id": question["id"], "text": question["text"], "choice": label})
+
+    def answer(step):
+        question = module.context["vm"]["question"]
+        _questions.answer(vm_ref, question, step.key)
+        on_answer(question, step.label)
+        # the operation that raised the question goes on: the power step starts from where it leads
+        reached["power_state"] = power_state(read_one(session, vm_ref, ["runtime.powerState"], what="VM")["runtime.powerState"])
 
     def run(step):
         try:
@@ -253,9 +339,16 @@ def handlers(module, session, vm_ref, name):
 
     def start(step):
         verb, leads_to, method = ACTIONS[step.action]
+        if reached.get("power_state") == leads_to and step.action != "reset":
+            return False
         task = getattr(vm_ref, method)()
         if step.action not in GUEST_ACTIONS:
-            waiter.task(task, p["timeout"], "%s of VM '%s'" % (verb, name))
+            try:
+                _questions.wait_task(waiter, task, vm_ref, p["timeout"], "%s of VM '%s'" % (verb, name), name, p["answers"],
+                                     on_answer=on_answer)
+            except InvalidInput as exc:
+                module.context["question"] = exc.details.get("question")
+                raise
         elif step.action != "reboot_guest":
             try:
                 wait_power(waiter, vm_ref, leads_to, p["timeout"], name)
@@ -268,7 +361,7 @@ def handlers(module, session, vm_ref, name):
                 return True
         return False
 
-    return dict.fromkeys(ACTIONS, run)
+    return dict(dict.fromkeys(ACTIONS, run), answer=answer)
 
 
 def wait_for_ip(module, session, vm_ref, name):
@@ -285,7 +378,7 @@ def main_flow(module):
         module.context["vm"] = before
         with module.doing("%s VM '%s'" % (STATE_VERBS[p["state"]], before["name"])):
             the_plan = plan(before, p)
-        forced = any(step.forced for step in the_plan.steps)
+        forced = any(step.get("forced") for step in the_plan.steps)
         if p["state"] == "shutdown-guest":
             module.context["forced_power_off"] = forced
         fell_back = module.execute(the_plan, handlers(module, session, vm_ref, before["name"]))
@@ -295,7 +388,10 @@ def main_flow(module):
         if p["wait_for_ip"] and after["power_state"] == "powered-on" and not module.check_mode and not after["ip_address"]:
             after["ip_address"] = wait_for_ip(module, session, vm_ref, before["name"])  # the report re-reads
         module.context["vm"] = after
-    module.exit_plan(the_plan, {"power_state": before["power_state"]}, {"power_state": after["power_state"]})
+    diff_before, diff_after = {"power_state": before["power_state"]}, {"power_state": after["power_state"]}
+    if before["question"]:
+        diff_before["question"], diff_after["question"] = before["question"]["id"], (after["question"] or {}).get("id")
+    module.exit_plan(the_plan, diff_before, diff_after)
 
 
 def main():
@@ -306,9 +402,10 @@ def main():
             "state": {"type": "str", "required": True, "choices": list(TRANSITIONS)},
             "fallback_to_power_off": {"type": "bool", "default": False},
             "wait_for_ip": {"type": "bool", "default": False},
+            "answers": {"type": "dict", "aliases": ["question_answers"]},
         }},
     )
-    module.run(main_flow)
+    module.run(main_flow, check=lambda p: _questions.check_answers(p["answers"]))
 
 
 if __name__ == "__main__":

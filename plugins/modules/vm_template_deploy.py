@@ -29,6 +29,8 @@ author:
   - opensphere.vsphere contributors (@opensphere)
 extends_documentation_fragment:
   - opensphere.vsphere.connection
+  - opensphere.vsphere.placement
+  - opensphere.vsphere.placement.FOLDER
   - opensphere.vsphere.attributes
   - opensphere.vsphere.attributes.ACTIONGROUP_VMWARE
 attributes:
@@ -73,21 +75,6 @@ options:
     type: str
   library_item:
     description: Name of the VM template (VMTX) item in O(library).
-    type: str
-  datacenter:
-    description: Datacenter to deploy in (needed only when names are ambiguous across datacenters).
-    type: str
-  folder:
-    description: VM folder for the new VM (absolute or relative to the datacenter's VM folder); default the datacenter's VM folder.
-    type: str
-  cluster:
-    description: Cluster to run the VM in (its root resource pool).
-    type: str
-  host:
-    description: Host to run the VM on.
-    type: str
-  resource_pool:
-    description: Resource pool for the VM (within O(cluster) or O(host) when given).
     type: str
   datastore:
     description: Datastore for the VM's files and disks; default the template's.

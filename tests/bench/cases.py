@@ -86,6 +86,28 @@ class PowerOffInFolder(PowerOff):
         return {"name": VM, "folder": "/DC0/vm", "state": "powered-off"}
 
 
+class PowerOffNoop(PowerOff):
+    """The no-op re-run: the VM is already off, the module only finds and reads it."""
+    label = "vm_power: no-op re-run (already off)"
+    variant = True
+    task = None  # no task runs
+
+    def prepare(self, lab):
+        power(lab, "off")
+
+    def check(self, result):
+        if result.get("failed"):
+            return result.get("msg", "failed")
+        return "reported a change" if result.get("changed") else None
+
+
+class PowerOffNoopInFolder(PowerOffNoop):
+    label = "vm_power: no-op re-run, name + folder"
+
+    def args(self, lab):
+        return {"name": VM, "folder": "/DC0/vm", "state": "powered-off"}
+
+
 class SnapshotCreate(Case):
     label = "vm_snapshot: create"
     module = "vm_snapshot"
@@ -99,6 +121,14 @@ class SnapshotCreate(Case):
         vm = lab.vm(VM)
         if vm.snapshot is not None:
             lab.run_task(vm.RemoveAllSnapshots_Task())
+
+
+class SnapshotCreateInFolder(SnapshotCreate):
+    label = "vm_snapshot: create, name + folder"
+    variant = True
+
+    def args(self, lab):
+        return {"name": VM, "folder": "/DC0/vm", "snapshot_name": "bench", "state": "present"}
 
 
 class CpuMemory(Case):
@@ -167,6 +197,7 @@ class Script(Case):
 
 
 def all_cases():
-    modules = [PowerOff(), PowerOffInFolder(), SnapshotCreate(), CpuMemory(), ServiceStart()]
+    modules = [PowerOff(), PowerOffInFolder(), PowerOffNoop(), PowerOffNoopInFolder(), SnapshotCreate(),
+               SnapshotCreateInFolder(), CpuMemory(), ServiceStart()]
     floors = [Ping()] + [Script(case) for case in modules if case.task and not case.variant]
     return modules, floors

@@ -1,5 +1,5 @@
 """Benchmark ovf_deploy against a running lab (not a test): API calls per deploy and per no-op
-re-run, upload throughput of a sparse disk next to `curl -T` to the same NFC URL, peak RSS.
+re-run (file and content library sources), upload throughput of a sparse disk next to `curl -T` to the same NFC URL, peak RSS.
 
     LAB_STATE_DIR=/tmp/lab-x python tests/bench/ovf_bench.py [--sparse-gib 1] [--skip-upload]
 
@@ -118,7 +118,24 @@ def main():
         counted = calls(env)
         rows[label] = {"changed": res["changed"], "calls": counted["total"], "by_method": counted["by_method"],
                        "seconds": round(secs, 2)}
-    for name in ("bench", "bench-f"):
+    # the content library source: the package uploaded into a library by the tests' own tool
+    sys.path.insert(0, str(MAKE_OVF.parent))
+    import ovfctl  # pylint: disable=import-outside-toplevel
+    si = SmartConnect(host=env["VMWARE_HOST"], port=int(env["VMWARE_PORT"]), user=env["VMWARE_USER"],
+                      pwd=env["VMWARE_PASSWORD"], sslContext=ssl.create_default_context(cafile=env["VMWARE_CA_PATH"]))
+    try:
+        lib = argparse.Namespace(host=env["VMWARE_HOST"], port=int(env["VMWARE_PORT"]), user=env["VMWARE_USER"],
+                                 password=env["VMWARE_PASSWORD"], ca=env["VMWARE_CA_PATH"])
+        ovfctl.library(lib, si, "bench-lib", "appliance", str(data / "appliance"))
+    finally:
+        Disconnect(si)
+    for label in ("library deploy", "library no-op re-run"):
+        calls(env, reset=True)
+        res, secs, _rss = run_module(top, env, dict(place, library="bench-lib", library_item="appliance", name="bench-lib"))
+        counted = calls(env)
+        rows[label] = {"changed": res["changed"], "calls": counted["total"], "by_method": counted["by_method"],
+                       "seconds": round(secs, 2)}
+    for name in ("bench", "bench-f", "bench-lib"):
         run_module(top, env, dict(name=name, datacenter="DC0", state="absent"))
     if not args.skip_upload:
         big = data / "big/big.ovf"

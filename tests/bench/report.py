@@ -10,6 +10,7 @@ from pathlib import Path
 import runner
 
 GAP_BUDGET_S = 0.3
+LOOKUP_FLATNESS = 1.15  # name-only at the largest inventory vs the same task at the smallest (issue 17)
 
 
 def ensure_matplotlib():
@@ -54,6 +55,34 @@ def fixed_calls(by_method):
     return sum(by_method.values()) - waits, waits
 
 
+def _case_row(data, label, vms, delay):
+    for row in data["rows"]:
+        if row["case"] == label and row["vms"] == vms and row["delay_ms"] == delay:
+            return row
+    return None
+
+
+def flatness(data, present):
+    """PASS/FAIL lines: wall time of each task at the largest inventory vs the smallest, at the largest
+    SOAP delay (10 ms, closest to a real vCenter), name only and given the folder side by side."""
+    lines = []
+    small, large = min(data["sizes"]), max(data["sizes"])
+    delay = max(data["delays"])
+    if small == large:
+        return lines
+    for case in present:
+        if case.module not in ("vm_power", "vm_snapshot"):
+            continue
+        a, b = _case_row(data, case.label, small, delay), _case_row(data, case.label, large, delay)
+        if not (a and b) or a["errors"] or b["errors"]:
+            continue
+        ratio = b["wall_median"] / a["wall_median"]
+        lines.append("%s %s: %.3f s at %d VMs vs %.3f s at %d VMs = %.2fx (target %.2fx, %d ms per call), peak RSS %.0f vs %.0f MiB"
+                     % ("PASS" if ratio <= LOOKUP_FLATNESS else "FAIL", case.label, b["wall_median"], large,
+                        a["wall_median"], small, ratio, LOOKUP_FLATNESS, delay, b["rss_mb"], a["rss_mb"]))
+    return lines
+
+
 def budgets(data, present):
     """PASS/FAIL lines: calls per task (exact, long-polls bounded), calls flat in inventory size, return latency."""
     lines = []
@@ -62,7 +91,7 @@ def budgets(data, present):
     for case in present:
         exact, unit, max_waits = case.budget
         for size in sorted({small, large}):
-            row = _row(data, case.module, size, delay)
+            row = _case_row(data, case.label, size, delay)
             if row is None:
                 continue
             fixed, waits = fixed_calls(row["by_method"])
@@ -71,13 +100,14 @@ def budgets(data, present):
                          "(at most %d)%s"
                          % ("PASS" if ok else "FAIL", case.label, fixed, unit, size, exact, waits, max_waits,
                             "; errors: " + "; ".join(row["errors"]) if row["errors"] else ""))
-        a, b = _row(data, case.module, small, delay), _row(data, case.module, large, delay)
+        a, b = _case_row(data, case.label, small, delay), _case_row(data, case.label, large, delay)
         if a and b and small != large:
             steady = [dict((k, v) for k, v in row["by_method"].items() if k not in LONG_POLLS) for row in (a, b)]
             same = steady[0] == steady[1]
             lines.append("%s %s: same calls (besides long-polls) at %d and %d VMs%s"
                          % ("PASS" if same else "FAIL", case.label, small, large,
                             "" if same else " (%s vs %s)" % tuple(steady)))
+    lines += flatness(data, present)
     for gap in data["gaps"]:
         if gap["kind"] != "module":
             continue

@@ -16,7 +16,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/types"
 )
 
 type libItem struct {
@@ -25,11 +29,27 @@ type libItem struct {
 	Type     string `json:"type"`
 	Library  string `json:"library_id"`
 	template string
+	files    []string // file names, in vcsim's order
+	dir      string   // where vcsim keeps the item's files (its library datastore's contentlib-<lib>/<item>)
 }
 
 type libInfo struct {
 	ID, Name string
 	Items    []libItem
+}
+
+// libraryDir is where vcsim keeps a library's files: <datastore url>/contentlib-<id> (as its libraryPath).
+func libraryDir(inv *inventory, lib reflect.Value) string {
+	st := lib.FieldByName("Storage")
+	if !st.IsValid() || st.Len() == 0 {
+		return ""
+	}
+	ref := types.ManagedObjectReference{Type: "Datastore", Value: st.Index(0).FieldByName("DatastoreID").String()}
+	ds, ok := inv.model.Map().Get(ref).(*simulator.Datastore)
+	if !ok {
+		return ""
+	}
+	return path.Join(ds.Info.GetDatastoreInfo().Url, "contentlib-"+lib.FieldByName("ID").String())
 }
 
 // vapiLibraries reads vcsim's vAPI simulator's libraries and items (its state is unexported).
@@ -49,12 +69,20 @@ func vapiLibraries(inv *inventory) []libInfo {
 		c := iter.Value().Elem()
 		lib := c.FieldByName("Library").Elem()
 		info := libInfo{ID: lib.FieldByName("ID").String(), Name: lib.FieldByName("Name").String()}
+		dir := libraryDir(inv, lib)
 		items := c.FieldByName("Item").MapRange()
 		for items.Next() {
 			it := items.Value().Elem()
 			meta := it.FieldByName("Item").Elem()
 			item := libItem{ID: meta.FieldByName("ID").String(), Name: meta.FieldByName("Name").String(),
 				Type: meta.FieldByName("Type").String(), Library: info.ID}
+			if dir != "" {
+				item.dir = path.Join(dir, item.ID)
+			}
+			files := it.FieldByName("File")
+			for i := 0; i < files.Len(); i++ {
+				item.files = append(item.files, files.Index(i).FieldByName("Name").String())
+			}
 			if t := it.FieldByName("Template"); !t.IsNil() {
 				item.template = t.Elem().FieldByName("Value").String()
 			}
@@ -63,6 +91,18 @@ func vapiLibraries(inv *inventory) []libInfo {
 		out = append(out, info)
 	}
 	return out
+}
+
+// vapiItemInfo is the library item with that id.
+func vapiItemInfo(inv *inventory, id string) (libItem, bool) {
+	for _, lib := range vapiLibraries(inv) {
+		for _, it := range lib.Items {
+			if it.ID == id {
+				return it, true
+			}
+		}
+	}
+	return libItem{}, false
 }
 
 func vapiItem(inv *inventory, id string) (kind, name, template string, ok bool) {

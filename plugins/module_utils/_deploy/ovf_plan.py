@@ -14,6 +14,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Pl
 HIDDEN = "********"
 PROVISIONING = ("thin", "thick", "eagerZeroedThick", "flat", "monolithicFlat", "monolithicSparse", "twoGbMaxExtentSparse",
                 "twoGbMaxExtentFlat", "seSparse", "sparse")
+LIBRARY_PROVISIONING = ("thin", "thick", "eagerZeroedThick")  # the Automation API's DiskProvisioningType
 
 
 def check_options(params):
@@ -32,6 +33,9 @@ def check_options(params):
         raise InvalidInput("library needs library_item (the OVF template's name or id)")
     if params.get("library_item") and not params.get("library"):
         raise InvalidInput("library_item needs library (the content library's name or id)")
+    if params.get("library") and params.get("disk_provisioning") not in LIBRARY_PROVISIONING:
+        raise InvalidInput("disk_provisioning: a content library deploy takes %s, not '%s'"
+                           % (", ".join(LIBRARY_PROVISIONING), params.get("disk_provisioning")))
 
 
 def masked(values, desc):

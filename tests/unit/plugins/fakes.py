@@ -5,7 +5,8 @@
 - Recorder: a managed object that records every method called on it (all of them change something).
 - FakeSession: ``ref()`` gives Recorders sharing one call list; ``content.propertyCollector`` answers
   RetrievePropertiesEx from rows given up front and counts the round trips.
-- FakeWaiter: the _tasks.Waiter interface, recording what was awaited; it can be told to time out.
+- FakeWaiter: the _tasks.Waiter interface, recording what was awaited; it can be told to time out,
+  or that a task raised VM questions.
 - FakeRest: a RestSession stand-in answering ``request()`` from a routes dict and recording changes.
 The fixtures in conftest.py put them in place of VSphereModule.soap()/rest().
 """
@@ -103,6 +104,7 @@ class FakeWaiter:
     watch_values = {"guest.ipAddress": "192.0.2.7", "runtime.powerState": "x"}
     seen = {}
     task_result = None
+    questions = []  # VirtualMachineQuestionInfo-likes a task's watch() sees raised, one per call
 
     def __init__(self, session):
         self.session = session
@@ -110,7 +112,7 @@ class FakeWaiter:
 
     @classmethod
     def reset(cls):
-        cls.waits, cls.timeout_paths, cls.seen, cls.task_result = [], (), {}, None
+        cls.waits, cls.timeout_paths, cls.seen, cls.task_result, cls.questions = [], (), {}, None, []
         cls.watch_values = {"guest.ipAddress": "192.0.2.7", "runtime.powerState": "x"}
 
     def task(self, task, timeout, what, on_progress=None, also=None):
@@ -118,6 +120,11 @@ class FakeWaiter:
         return type(self).task_result
 
     def watch(self, obj, paths, done, timeout, what, on_change=None, also=None):
+        if "info.state" in paths:  # a task awaited through watch(): as task(), or running with a raised question
+            type(self).waits.append(("task", what))
+            if type(self).questions:
+                return {"info.state": "running", "runtime.question": type(self).questions.pop(0)}
+            return dict(type(self).seen, **{"info.state": "success", "info.result": type(self).task_result})
         type(self).waits.append(("watch", what))
         if list(paths) in [list(p) for p in type(self).timeout_paths]:
             raise WaitTimeout("%s not reached" % what, last={path: None for path in paths})

@@ -8,6 +8,8 @@ import pytest
 from pyVmomi import vim
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _finder
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, NotFound
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.fakes import FakeSession
 
 
 @pytest.mark.parametrize("folder, path, datacenter, matches", [
@@ -53,3 +55,76 @@ def test_inventory_builds_paths_from_parent_chains():
 ])
 def test_inventory_path_only_when_the_options_pin_one_down(name, folder, datacenter, path):
     assert _finder.inventory_path(name, folder, datacenter) == path
+
+
+# --- find_vm by name: one lean walk (plain rows), then the matches' parents only when needed -------
+def _walk_rows():
+    """Two datacenters; 'web' is a VM in DC0/vm/a, a template in DC0/vm/tpl and a VM in DC1/vm."""
+    rows = [("Folder", "group-d1", {"name": "Datacenters", "parent": None})]
+    for dc in ("0", "1"):
+        rows += [("Datacenter", "datacenter-" + dc, {"name": "DC" + dc, "parent": "group-d1"}),
+                 ("Folder", "group-v" + dc, {"name": "vm", "parent": "datacenter-" + dc})]
+    rows += [("Folder", "group-a", {"name": "a", "parent": "group-v0"}),
+             ("Folder", "group-t", {"name": "tpl", "parent": "group-v0"})]
+    rows += [("VirtualMachine", "vm-%d" % i, {"name": "other%d" % i}) for i in range(50)]
+    rows += [("VirtualMachine", "vm-a", {"name": "web"}), ("VirtualMachine", "vm-t", {"name": "web"}),
+             ("VirtualMachine", "vm-d1", {"name": "web"}), ("VirtualMachine", "vm-u", {"name": "unique"})]
+    return rows
+
+
+PARENTS = {"vm-a": "group-a", "vm-t": "group-t", "vm-d1": "group-v1", "vm-u": "group-v0"}
+
+
+@pytest.fixture
+def walk(monkeypatch):
+    """A FakeSession whose walk answers _walk_rows() (counted) and whose parent read knows PARENTS."""
+    rows = [(vim.VirtualMachine(moid), {"parent": vim.Folder(parent), "parentVApp": None}) for moid, parent in PARENTS.items()]
+    session = FakeSession(root=vim.Folder("group-d1"), rows=rows)
+    session.ref = lambda kind, moid: getattr(vim, kind)(moid)
+    session.walks = []
+
+    def retrieve_plain(session_, spec, max_objects=None):
+        session.walks.append(spec)
+        return _walk_rows()
+    monkeypatch.setattr(_finder, "retrieve_plain", retrieve_plain)
+    return session
+
+
+def test_a_unique_name_costs_one_walk_and_no_parent_read(walk):
+    vm = _finder.find_vm(walk, name="unique")
+    assert vm._moId == "vm-u"
+    assert len(walk.walks) == 1 and walk.round_trips == 0
+
+
+def test_the_walk_keeps_only_the_wanted_vms(walk):
+    inventory, vms = _finder._inventory(walk, name="web")
+    assert vms == {"vm-a": "web", "vm-t": "web", "vm-d1": "web"}
+    assert inventory.folder_path("group-t") == "/DC0/vm/tpl"
+    _inventory, by_moid = _finder._inventory(walk, moids=["vm-7"])
+    assert by_moid == {"vm-7": "other7"}
+
+
+def test_a_shared_name_fails_naming_every_candidate_templates_included(walk):
+    with pytest.raises(Ambiguous) as err:
+        _finder.find_vm(walk, name="web")
+    assert sorted(err.value.details["candidates"]) == ["/DC0/vm/a/web (vm-a)", "/DC0/vm/tpl/web (vm-t)", "/DC1/vm/web (vm-d1)"]
+    assert len(walk.walks) == 1 and walk.round_trips == 1
+
+
+@pytest.mark.parametrize("folder, datacenter, moid", [
+    (None, "DC1", "vm-d1"),
+    ("tpl", None, "vm-t"),
+    ("/DC0/vm/a", "DC0", "vm-a"),
+    ("/DC0/vm/b", "DC0", None),
+    (None, "DC2", None),
+])
+def test_folder_and_datacenter_narrow_the_walk(walk, folder, datacenter, moid):
+    vm = _finder.find_vm(walk, name="web", folder=folder, datacenter=datacenter)
+    assert (vm._moId if vm is not None else None) == moid
+    assert len(walk.walks) == 1 and walk.round_trips == 1
+
+
+def test_no_match_is_none_after_one_walk(walk):
+    assert _finder.find_vm(walk, name="nothere") is None
+    with pytest.raises(NotFound, match="no VM named 'nothere' in datacenter 'DC0'"):
+        _finder.get_vm(walk, name="nothere", datacenter="DC0")

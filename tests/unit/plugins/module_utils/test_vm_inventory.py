@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -158,3 +159,20 @@ XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://w
 ])
 def test_bulk_reader_converts_values_to_plain_data(xml, value):
     assert _bulk_read.convert(ET.fromstring(xml % XSI)) == value
+
+
+def test_bulk_reader_streams_rows_and_token_whatever_the_chunking():
+    body = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+            '%s><soapenv:Body><RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><token>t-1</token>'
+            '<objects><obj type="Folder">group-d1</obj><propSet><name>name</name><val xsi:type="xsd:string">Datacenters</val>'
+            '</propSet></objects>%s</returnval></RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>'
+            % (XSI, "".join('<objects><obj type="VirtualMachine">vm-%d</obj><propSet><name>name</name>'
+                            '<val xsi:type="xsd:string">web&amp;%d</val></propSet><propSet><name>parent</name>'
+                            '<val type="Folder" xsi:type="ManagedObjectReference">group-v3</val></propSet></objects>' % (i, i)
+                            for i in range(40)))).encode()
+    expected = [("Folder", "group-d1", {"name": "Datacenters"})] + [
+        ("VirtualMachine", "vm-%d" % i, {"name": "web&%d" % i, "parent": "group-v3"}) for i in range(40)]
+    for size in (7, 100, 1 << 16):
+        stream = io.BytesIO(body)
+        rows, token = _bulk_read._stream_rows(stream, chunk_size=size)
+        assert (rows, token) == (expected, "t-1")

@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace as NS
+
 import pytest
 
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _props
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, TaskFailed
+from ansible_collections.opensphere.vsphere.plugins.module_utils._questions import question_facts
 from ansible_collections.opensphere.vsphere.plugins.modules import vm_power
 
 ON, OFF, SUSP = "powered-on", "powered-off", "suspended"
@@ -17,7 +20,7 @@ RUNNING, NOT_RUNNING = "guestToolsRunning", "guestToolsNotRunning"
 
 def facts(power, tools=RUNNING, template=False):
     return {"name": "vm1", "moid": "vm-1", "uuid": "u", "instance_uuid": "i", "power_state": power,
-            "ip_address": None, "tools_running_status": tools, "template": template}
+            "ip_address": None, "tools_running_status": tools, "template": template, "question": None}
 
 
 # (state, power, tools, fallback) -> action, forced; or the error type expected
@@ -154,10 +157,10 @@ def test_timeout_must_be_positive(run):
 @pytest.mark.parametrize("now, fails", [("poweredOff", False), ("poweredOn", True)])
 def test_a_race_lost_to_another_task_is_no_change_with_a_note(run, fake_waiter, monkeypatch, now, fails):
     # another fork powered the VM off between our read and our call: our task fails InvalidPowerState
-    def task(self, task, timeout, what, on_progress=None, also=None):
+    def wait_task(*args, **kwargs):
         raise TaskFailed("already off", fault_type="InvalidPowerState")
 
-    monkeypatch.setattr(fake_waiter, "task", task)
+    monkeypatch.setattr(vm_power._questions, "wait_task", wait_task)
     monkeypatch.setattr(_props, "read_one", lambda session, obj, paths, what="object": {"runtime.powerState": now})
     out, calls = run({"state": "powered-off"}, ON)
     assert calls == ["PowerOffVM_Task"]
@@ -171,9 +174,113 @@ def test_a_race_lost_to_another_task_is_no_change_with_a_note(run, fake_waiter, 
 
 
 def test_a_reset_that_fails_is_never_a_race(run, fake_waiter, monkeypatch):
-    def task(self, task, timeout, what, on_progress=None, also=None):
+    def wait_task(*args, **kwargs):
         raise TaskFailed("busy", fault_type="TaskInProgress")
 
-    monkeypatch.setattr(fake_waiter, "task", task)
+    monkeypatch.setattr(vm_power._questions, "wait_task", wait_task)
     out, calls = run({"state": "restarted"}, ON)
     assert out["failed"] and calls == ["ResetVM_Task"] and "note" not in out
+
+
+# --- pending VM questions ---------------------------------------------------------------------
+def question_info(qid="_vmx1"):
+    """A VirtualMachineQuestionInfo as pyVmomi gives it (attributes only)."""
+    choices = [NS(key=str(i), label=label) for i, label in enumerate(["Cancel", "I Moved It", "I Copied It"])]
+    return NS(id=qid, text="This virtual machine might have been moved or copied.",
+              choice=NS(choiceInfo=choices, defaultIndex=2), message=[NS(id="msg.uuid.altered")])
+
+
+def asking(power):
+    return dict(facts(power), question=question_facts(question_info()))
+
+
+@pytest.mark.parametrize("answers, key", [
+    ({"msg.uuid.altered": "I Copied It"}, "2"),
+    ({"_vmx1": "i moved it"}, "1"),
+    ({"moved or copied": "0"}, "0"),
+    ({"nothing like it": "Cancel", "might have been .* copied": "I Moved It"}, "1"),
+])
+def test_answers_cover_a_question_by_id_message_id_or_pattern(answers, key):
+    plan = vm_power.plan(asking(OFF), {"state": "powered-on", "fallback_to_power_off": False, "answers": answers})
+    assert plan.actions == ["answer", "power_on"]
+    assert plan.steps[0].key == key
+    assert plan.after["question"] is None and plan.after["power_state"] == ON
+
+
+def test_a_question_no_answer_covers_blocks_the_power_step_naming_its_choices():
+    with pytest.raises(InvalidInput) as err:
+        vm_power.plan(asking(OFF), {"state": "powered-on", "fallback_to_power_off": False, "answers": {"other": "x"}})
+    assert err.value.fault_type == "QuestionPending"
+    assert ("question _vmx1 (msg.uuid.altered): 'This virtual machine might have been moved or copied.'; choices: "
+            "'Cancel' (key 0), 'I Moved It' (key 1), 'I Copied It' (key 2, default)") in err.value.message
+    assert "answers: {'msg.uuid.altered': 'I Copied It'}" in err.value.message
+
+
+def test_an_answer_naming_a_choice_not_offered_fails():
+    with pytest.raises(InvalidInput) as err:
+        vm_power.plan(asking(ON), {"state": "powered-on", "fallback_to_power_off": False, "answers": {"msg.uuid.altered": "Yes"}})
+    assert err.value.fault_type == "QuestionUnanswerable"
+    assert "'Yes' is not one of its choices" in err.value.message
+
+
+def test_a_question_that_blocks_nothing_is_only_reported():
+    plan = vm_power.plan(asking(ON), {"state": "powered-on", "fallback_to_power_off": False, "answers": None})
+    assert plan.steps == [] and plan.after["question"]["id"] == "_vmx1"
+    assert plan.warnings and "waiting for an answer to question _vmx1" in plan.warnings[0]
+
+
+@pytest.mark.parametrize("answers, message", [
+    ({"(unclosed": "Cancel"}, "answers: '(unclosed' is neither a question id nor a valid pattern"),
+    ({"msg.uuid.altered": ""}, "answers: the choice for 'msg.uuid.altered' is empty"),
+])
+def test_bad_answers_fail_before_any_call(run, answers, message):
+    out, calls = run({"state": "powered-on", "answers": answers}, OFF)
+    assert out["failed"] and calls == []
+    assert out["msg"].startswith("Failed to check the options: InvalidInput: " + message)
+
+
+@pytest.fixture
+def run_asking(monkeypatch, capsys, fake_vm, fake_waiter):
+    """run(args, check): the VM is off with a pending question; after the answer it reads powered on."""
+    def run_(args, check=False, pending=True):
+        vm = fake_vm({"name": "vm1", "config.uuid": "u", "config.instanceUuid": "i", "config.template": False,
+                      "runtime.powerState": "poweredOff", "guest.toolsRunningStatus": RUNNING,
+                      "runtime.question": question_info() if pending else None})
+        monkeypatch.setattr(vm_power, "Waiter", fake_waiter)
+        monkeypatch.setattr(vm_power, "read_one", lambda session, obj, paths, what=None: {"runtime.powerState": "poweredOn"})
+        return run_main(vm_power, capsys, dict({"name": "vm1"}, **args), check), vm.calls
+    return run_
+
+
+def test_a_pending_question_is_answered_first_in_the_real_run_only(run_asking):
+    args = {"state": "powered-on", "answers": {"msg.uuid.altered": "I Copied It"}}
+    checked, check_calls = run_asking(args, check=True)
+    real, real_calls = run_asking(args)
+    assert check_calls == [] and checked["changed"] and real["changed"]
+    assert checked["diff"] == real["diff"] == {"before": {"power_state": OFF, "question": "_vmx1"},
+                                               "after": {"power_state": ON, "question": None}}
+    # the answer lets the blocked power-on finish: no second power-on
+    assert real_calls == [("vm-1", "AnswerVM", {"questionId": "_vmx1", "answerChoice": "2"})]
+    assert real["answered"] == [{"id": "_vmx1", "text": "This virtual machine might have been moved or copied.",
+                                 "choice": "I Copied It"}]
+    assert real["vm"]["question"] is None
+
+
+def test_a_question_raised_by_the_power_on_is_answered_on_the_spot(run_asking, fake_waiter):
+    fake_waiter.questions = [question_info("_vmx2")]
+    out, calls = run_asking({"state": "powered-on", "answers": {"moved or copied": "I Moved It"}}, pending=False)
+    assert out["changed"] and not out.get("failed")
+    assert [c[1] for c in calls] == ["PowerOnVM_Task", "AnswerVM"]
+    assert calls[1][2] == {"questionId": "_vmx2", "answerChoice": "1"}
+    assert out["answered"][0]["id"] == "_vmx2"
+
+
+def test_a_question_raised_without_an_answer_fails_at_once_showing_it(run_asking, fake_waiter):
+    fake_waiter.questions = [question_info("_vmx2")]
+    out, calls = run_asking({"state": "powered-on"}, pending=False)
+    assert out["failed"] and [c[1] for c in calls] == ["PowerOnVM_Task"]
+    assert out["fault_type"] == "QuestionPending"
+    assert out["msg"].startswith("Failed to power on VM 'vm1': QuestionPending: VM 'vm1' is waiting for an answer to "
+                                 "question _vmx2 (msg.uuid.altered)")
+    assert out["question"]["choices"] == [{"key": "0", "label": "Cancel"}, {"key": "1", "label": "I Moved It"},
+                                          {"key": "2", "label": "I Copied It"}]

@@ -22,6 +22,7 @@ SAME = {"exists": True, "name": "web", "moid": "vm-9", "power_state": "powered-o
     ({"networks": {"frontend": ""}}, "'frontend' must map to a port group"),
     ({"library": "lib"}, "library needs library_item"),
     ({"library_item": "item"}, "library_item needs library"),
+    ({"library": "lib", "library_item": "item", "disk_provisioning": "flat"}, "a content library deploy takes thin, thick"),
 ])
 def test_check_options_refuses(params, message):
     with pytest.raises(InvalidInput, match=message):
