@@ -30,7 +30,7 @@ options:
     aliases: [pass, pwd]
   port:
     description:
-      - HTTPS port of the server.
+      - HTTPS port of the server, from 1 to 65535.
       - If not set, the value of the E(VMWARE_PORT) environment variable is used.
     type: int
     default: 443
@@ -59,8 +59,9 @@ options:
     type: int
   connect_timeout:
     description:
-      - Seconds to wait for the server to accept a connection or answer one request.
-      - Waits for tasks and states have their own timeouts and are not limited by this.
+      - Seconds to wait for the server to accept a connection or answer one request; a positive number.
+      - Waits for tasks and states have their own timeouts and are not limited by this (a long-poll gets a
+        socket timeout of its own, derived from the wait).
       - If not set, the value of the E(VMWARE_CONNECT_TIMEOUT) environment variable is used.
     type: int
     default: 30

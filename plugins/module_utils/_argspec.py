@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 
 from ansible.module_utils.basic import env_fallback
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import ENTITY_NAME_MAX
 
 CONSTRAINT_KEYS = ("mutually_exclusive", "required_one_of", "required_together", "required_if", "required_by")
 
@@ -34,6 +35,7 @@ CONNECTION = {
         "connect_timeout": {"type": "int", "default": 30, "fallback": _env("VMWARE_CONNECT_TIMEOUT")},
     },
     "required_together": [["proxy_host", "proxy_port"]],
+    "names": {"hostname": None, "username": None, "proxy_host": None},
 }
 
 VM_IDENTITY = {
@@ -47,13 +49,14 @@ VM_IDENTITY = {
     },
     "mutually_exclusive": [["name", "uuid", "moid"]],
     "required_one_of": [["name", "uuid", "moid"]],
+    "names": {"name": ENTITY_NAME_MAX, "uuid": None, "moid": None, "datacenter": ENTITY_NAME_MAX},
 }
 
 
 def timeout(default):
     """The ``timeout`` option (seconds a module waits at most), with the module's default.
 
-    Declared here once; VSphereModule.run() refuses a value that is not positive before any session.
+    Declared here once; VSphereModule.run() refuses a value out of _limits' bounds before any session.
     """
     return {"argument_spec": {"timeout": {"type": "int", "default": default}}}
 
@@ -66,6 +69,8 @@ def merge(*groups):
     """
     result = {"argument_spec": {}}
     for group in groups:
+        if "names" in group:  # name options and their maximum length, for _limits (VSphereModule pops it)
+            result.setdefault("names", {}).update(group["names"])
         for name, spec in group.get("argument_spec", {}).items():
             if name in result["argument_spec"]:
                 raise ValueError("option %r is defined twice" % name)

@@ -101,8 +101,32 @@ def is_vmodl_fault(exc):
     return hasattr(exc, "_wsdlName") and hasattr(exc, "faultMessage")
 
 
+def gone(exc):
+    """NotFound for a fault that says the object no longer exists (or never did), else None.
+
+    pyVmomi defines ManagedObjectNotFound under ``vmodl.fault`` (not ``vim.fault``); matching it by
+    its wire name keeps this file free of pyVmomi and cannot be spelled wrong at an ``except``.
+    A moid that does not exist and a VM deleted between the lookup and the next call (another
+    client, another fork) both end here, so every SOAP module reports them the same way.
+    """
+    if not is_vmodl_fault(exc) or fault_name(exc) != "ManagedObjectNotFound":
+        return None
+    obj = getattr(exc, "obj", None)
+    kind = fault_name(obj) if obj is not None and hasattr(obj, "_moId") else "object"
+    moid = getattr(obj, "_moId", obj)
+    return NotFound("%s %s does not exist (a wrong moid, or it was removed meanwhile)"
+                    % (KINDS.get(kind, kind), moid), fault_type="NotFound")
+
+
+# vSphere type names -> the words messages use
+KINDS = {"VirtualMachine": "VM", "VirtualMachineSnapshot": "snapshot", "HostSystem": "host",
+         "ClusterComputeResource": "cluster", "ResourcePool": "resource pool", "Datastore": "datastore",
+         "Folder": "folder", "Datacenter": "datacenter", "Task": "task"}
+
+
 def fault_type_of(exc):
     """The fault type name of any error: ours, a pyVmomi fault, or a Python exception."""
+    exc = gone(exc) or exc
     if isinstance(exc, VSphereError):
         return exc.fault_type
     if is_vmodl_fault(exc):
@@ -112,11 +136,20 @@ def fault_type_of(exc):
 
 def error_text(exc):
     """``<fault type>: <message>`` for any error the collection expects to meet."""
+    exc = gone(exc) or exc
     if isinstance(exc, VSphereError):
         return "%s: %s" % (exc.fault_type, exc.message)
     if is_vmodl_fault(exc):
-        return "%s: %s" % (fault_name(exc), fault_text(exc))
+        hint = FAULT_HINTS.get(fault_name(exc))
+        return "%s: %s%s" % (fault_name(exc), fault_text(exc), "; " + hint if hint else "")
     return "%s: %s" % (type(exc).__name__, exc)
+
+
+# what a fault means for the task that met it, where its own text does not say
+FAULT_HINTS = {
+    "NotAuthenticated": "the vCenter session ended (it expired or was terminated) while in use; what was started "
+                        "may still finish in vCenter, and running the task again converges",
+}
 
 
 describe = error_text  # the old name; the inventory plugin (branch inventory) still imports it

@@ -29,7 +29,9 @@ import http.client
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import CONNECTION, merge
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, VSphereError, error_text, failure_keys
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import VSphereError, error_text, failure_keys, gone
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import check_options
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Raced
 
 TRANSPORTS = ("soap", "rest")
 
@@ -57,6 +59,7 @@ class VSphereModule(AnsibleModule):
         """
         connection = CONNECTION if connection is None else connection
         spec = merge(connection, *groups)
+        self.names = spec.pop("names", {})  # name options and their maximum length (_limits)
         spec.update(kwargs)
         super().__init__(supports_check_mode=supports_check_mode, **spec)
         self.transports = (transport,) if isinstance(transport, str) else tuple(transport)
@@ -135,10 +138,9 @@ class VSphereModule(AnsibleModule):
             session.close()
 
     def check_common(self):
-        """Options every module shares a meaning for, checked before any session."""
-        timeout = self.params.get("timeout")
-        if timeout is not None and timeout <= 0:
-            raise InvalidInput("timeout must be a positive number of seconds, not %s" % timeout)
+        """Options every module shares a meaning for (_limits: ports, timeouts, names, REST
+        credentials), checked before any session and the same in check mode."""
+        check_options(self.params, self.names, rest=self.transports == ("rest",))
 
     def run(self, main_flow, check=None):
         """Check the options (``check(params)`` raises InvalidInput), then ``main_flow(self)``.
@@ -157,6 +159,7 @@ class VSphereModule(AnsibleModule):
     def fail_error(self, exc):
         """Report ``exc``: ``Failed to <step>: <fault type>: <text>`` plus the failure keys and the context."""
         step = self.step_of(exc)
+        exc = gone(exc) or exc  # an object removed under us is NotFound, whichever call met it
         result = dict(self.context)
         result.update(failure_keys(exc, step))
         self.fail_json(msg="Failed to %s: %s" % (step, error_text(exc)), **result)
@@ -172,7 +175,9 @@ class VSphereModule(AnsibleModule):
     def execute(self, plan, handlers):
         """Run each step as ``handlers[step.action](step)`` under ``doing(step.what)``; not in check mode.
 
-        Returns the handlers' results in step order ([] in check mode).
+        Returns the handlers' results in step order ([] in check mode). A handler that raises
+        _plan.Raced (another client got there first) adds its note to the result key ``note``, and
+        the step does not count as a change.
         """
         self.warn_plan(plan)
         if self.check_mode:
@@ -180,7 +185,12 @@ class VSphereModule(AnsibleModule):
         results = []
         for step in plan.steps:
             with self.doing(step.what):
-                results.append(handlers[step.action](step))
+                try:
+                    results.append(handlers[step.action](step))
+                except Raced as race:  # the state holds: someone else made it so, nothing to fail
+                    plan.raced.append(step)
+                    self.context["note"] = "; ".join(filter(None, [self.context.get("note"), race.note]))
+                    results.append(None)
         return results
 
     def exit_plan(self, plan, before, after=None, **result):

@@ -46,6 +46,17 @@ class Step:
         return "Step(%r, %r%s)" % (self.action, self.what, args)
 
 
+class Raced(Exception):
+    """Raised by a step's handler that found its work done by someone else meanwhile (another fork of
+    the play, another client): the state asked for holds, so the step changed nothing. ``note`` says
+    what happened; VSphereModule.execute() reports it and counts the step as not done.
+    """
+
+    def __init__(self, note):
+        super().__init__(note)
+        self.note = note
+
+
 class Plan:
     """``Plan(steps, after, warnings=())``: what to do, what it leads to, and what to tell the user.
 
@@ -59,10 +70,11 @@ class Plan:
         self.after = after
         self.warnings = list(warnings)
         self.notes = dict(notes or {})
+        self.raced = []  # steps whose work another client did first (see Raced)
 
     @property
     def changed(self):
-        return bool(self.steps)
+        return len(self.steps) > len(self.raced)
 
     @property
     def actions(self):

@@ -9,7 +9,8 @@ change, power back on) for changes a running VM cannot take.
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout, error_text, fault_type_of
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Raced
 
 POWER_STATES = {"poweredOn": "powered-on", "poweredOff": "powered-off", "suspended": "suspended"}
 VIM_STATES = {value: key for key, value in POWER_STATES.items()}
@@ -50,3 +51,25 @@ def shutdown_guest(waiter, vm_ref, name, timeout):
 
 def power_on(waiter, vm_ref, name, timeout):
     waiter.task(vm_ref.PowerOnVM_Task(), timeout, "power on of VM '%s'" % name)
+
+
+def settle_race(session, waiter, vm_ref, name, wanted, exc, timeout):
+    """After a power operation failed with ``exc``: raise Raced when the VM is ``wanted`` anyway, else ``exc``.
+
+    Forks of one play (or other clients) powering the same VM race; the losers' calls fail with
+    InvalidPowerState (already there) or TaskInProgress (still getting there). One read tells which
+    (TaskInProgress: a wait for ``wanted``, within ``timeout``); only a VM that is not ``wanted`` fails.
+    """
+    from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
+
+    now = power_state(read_one(session, vm_ref, ["runtime.powerState"], what="VM").get("runtime.powerState"))
+    if now != wanted and fault_type_of(exc) == "TaskInProgress":
+        try:
+            wait_power(waiter, vm_ref, wanted, timeout, name)
+            now = wanted
+        except WaitTimeout:
+            pass
+    if now != wanted:
+        raise exc
+    raise Raced("VM '%s' was already %s when our request failed (%s): another task got there first"
+                % (name, wanted, error_text(exc)))

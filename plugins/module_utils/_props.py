@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import KINDS, NotFound, gone
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 
 
 def _pc():
@@ -39,11 +39,12 @@ def read(session, objects, paths, what="object"):
     prop = _pc().PropertySpec(type=type(objects[0]), pathSet=list(paths), all=False)
     try:
         rows = dict((obj._moId, values) for obj, values in retrieve(session, specs, [prop]))
-    except vim.fault.ManagedObjectNotFound as exc:
-        raise NotFound("%s %s does not exist" % (what, getattr(exc.obj, "_moId", exc.obj)))
+    except vmodl.MethodFault as exc:
+        raise gone(exc) or exc
     missing = [obj._moId for obj in objects if obj._moId not in rows]
     if missing:
-        raise NotFound("%s %s does not exist" % (what, ", ".join(missing)))
+        kind = KINDS.get(what, what)
+        raise NotFound("%s %s does not exist (a wrong moid, or it was removed meanwhile)" % (kind, ", ".join(missing)))
     return [rows[obj._moId] for obj in objects]
 
 

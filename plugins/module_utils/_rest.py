@@ -15,7 +15,8 @@ from __future__ import annotations
 import traceback
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed
-from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import proxies, requests_verify, untrusted_hint
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import check_basic_auth
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import proxies, proxy_text, requests_verify, untrusted_hint
 
 try:
     import requests
@@ -64,6 +65,8 @@ class RestSession:
             return self.http.request(method, self.base + path, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise ConnectionFailed(untrusted_hint(exc), fault_type="SSLError")
+        except requests.exceptions.ProxyError as exc:
+            raise ConnectionFailed(proxy_text(self.params, self.base, exc), fault_type="ProxyError")
         except requests.exceptions.RequestException as exc:
             raise ConnectionFailed("cannot reach %s: %s" % (self.base, exc), fault_type=type(exc).__name__)
 
@@ -73,6 +76,8 @@ class RestSession:
         self.http.trust_env = False  # REQUESTS_CA_BUNDLE and *_PROXY must not override our options
         self.http.verify = requests_verify(p["validate_certs"], p.get("ca_path"))
         self.http.proxies = proxies(p.get("proxy_host"), p.get("proxy_port"))
+        for option in ("username", "password"):
+            check_basic_auth(option, p[option])
         auth = (p["username"], p["password"])
         for style in ("api", "rest"):
             response = self._send("POST", LOGIN_PATHS[style], auth=auth)

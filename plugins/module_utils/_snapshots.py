@@ -129,6 +129,9 @@ def check_options(p):
             raise InvalidInput("name_pattern '%s' is not a valid regular expression: %s" % (p["name_pattern"], exc))
     if p["state"] != "present" and (p.get("new_snapshot_name") or p.get("memory") or p.get("quiesce")):
         raise InvalidInput("new_snapshot_name, memory and quiesce apply to state=present only")
+    if p["state"] == "absent" and p.get("snapshot_name") is None and p.get("snapshot_id") is None \
+            and not p.get("remove_all") and p.get("keep_newest") is None:
+        raise InvalidInput("state=absent needs what to remove: snapshot_name, snapshot_id, remove_all or keep_newest")
     if p["state"] != "absent" and p.get("remove_all"):
         raise InvalidInput("remove_all applies to state=absent only")
     if p["state"] != "reverted" and p.get("suppress_power_on"):

@@ -10,12 +10,13 @@ probe is needed) and Login.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ssl
 import traceback
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ConnectionFailed
-from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import ssl_context, untrusted_hint
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tls import proxy_text, ssl_context, untrusted_hint
 
 try:
     from pyVmomi import SoapStubAdapter, VmomiSupport, vim, vmodl
@@ -87,6 +88,9 @@ class SoapSession:
         except ssl.SSLCertVerificationError as exc:
             raise ConnectionFailed(untrusted_hint(exc), fault_type=type(exc).__name__)
         except (OSError, http.client.HTTPException) as exc:
+            if p.get("proxy_host") and not isinstance(exc, ssl.SSLError):
+                # every byte goes to the proxy first: a refusal or a failed CONNECT is the proxy's
+                raise ConnectionFailed(proxy_text(p, self.target, exc), fault_type="ProxyError")
             raise ConnectionFailed("cannot reach %s: %s" % (self.target, exc), fault_type=type(exc).__name__)
         self.logged_in = True
         return self
@@ -109,6 +113,35 @@ class SoapSession:
 
     def __exit__(self, *exc_info):
         self.close()
+
+    @contextlib.contextmanager
+    def read_timeout(self, seconds):
+        """Allow the calls inside ``seconds`` to answer (a long-poll), instead of ``connect_timeout``.
+
+        pyVmomi gives every connection of its pool the one timeout it was built with, for
+        connecting and reading alike; a WaitForUpdatesEx that may rightly take longer than
+        ``connect_timeout`` would be cut by the socket. The pool's connections and any new one
+        get ``seconds`` while inside, and the old timeout again afterwards.
+        """
+        before = self.stub.schemeArgs.get("timeout")
+        self._set_timeout(seconds)
+        try:
+            yield
+        finally:
+            self._set_timeout(before)
+
+    def _set_timeout(self, seconds):
+        stub = self.stub
+        if seconds is None:
+            stub.schemeArgs.pop("timeout", None)
+        else:
+            stub.schemeArgs["timeout"] = seconds
+        with stub.lock:
+            pooled = [conn for conn, _at in stub.pool]
+        for conn in pooled:
+            conn.timeout = seconds
+            if conn.sock is not None:
+                conn.sock.settimeout(seconds)
 
     def ref(self, kind, moid):
         """A managed object reference bound to this session, without a round trip."""

@@ -19,10 +19,11 @@ doubles up to a bound (2 s), with an ``on_progress`` hook for long waits (an app
 
 from __future__ import annotations
 
+import http.client
 import math
 import time
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import TaskFailed, WaitTimeout, fault_name, fault_text
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ConnectionFailed, TaskFailed, WaitTimeout, fault_name, fault_text
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, VIM_STATES
 
 TASK_PATHS = ["info.state", "info.error", "info.result", "info.progress", "info.descriptionId"]
@@ -75,7 +76,19 @@ def condition(name, **args):
 
 
 class Waiter:
-    """Waits on properties of one session's objects; at most one live filter at a time."""
+    """Waits on properties of one session's objects; at most one live filter at a time.
+
+    Each WaitForUpdatesEx waits at most LONG_POLL s, with a socket timeout derived from that wait
+    (not from ``connect_timeout``, which is for connecting and ordinary calls). One that returns
+    nothing (its maxWaitSeconds passed) is followed by a re-read of the watched properties, so an
+    update lost on the way (a busy vCenter, a proxy, a lab) costs LONG_POLL s, never the whole
+    ``timeout``. A connection dropped mid-wait is opened again (the session and its filter live on
+    in vCenter): DROPS_TOLERATED times in a row, then ConnectionFailed.
+    """
+
+    LONG_POLL = 10
+    READ_MARGIN = 15  # s an answer may take beyond its maxWaitSeconds (a loaded vCenter, a slow link)
+    DROPS_TOLERATED = 2
 
     def __init__(self, session):
         # imported here so that REST modules, which only poll(), never load pyVmomi
@@ -85,20 +98,45 @@ class Waiter:
         self.session = session
         self._filter = None
         self.seen = {}
-        timeout = session.params.get("connect_timeout") or 30
-        # each long-poll must return before the socket timeout fires
-        self.max_chunk = max(1, int(timeout) // 2)
 
-    def _replace_filter(self, obj, paths, also=None):
+    def _specs(self, watched):
         pc = self.types
+        return ([pc.ObjectSpec(obj=o, skip=False) for o, _p in watched],
+                [pc.PropertySpec(type=type(o), pathSet=list(p), all=False) for o, p in watched])
+
+    def _replace_filter(self, watched):
         if self._filter is not None:
             self._filter.Destroy()
             self._filter = None
-        watched = [(obj, paths)] + list(also or [])
-        spec = pc.FilterSpec(objectSet=[pc.ObjectSpec(obj=o, skip=False) for o, _p in watched],
-                             propSet=[pc.PropertySpec(type=type(o), pathSet=list(p), all=False) for o, p in watched])
+        objects, props = self._specs(watched)
+        spec = self.types.FilterSpec(objectSet=objects, propSet=props)
         self._filter = self.session.content.propertyCollector.CreateFilter(spec, partialUpdates=False)
         return self._filter
+
+    def _reread(self, watched):
+        """The watched values as vCenter has them now (one RetrievePropertiesEx)."""
+        from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
+
+        objects, props = self._specs(watched)
+        values = {}
+        for _obj, row in retrieve(self.session, objects, props):
+            values.update(row)
+        return dict((path, values.get(path)) for _o, paths in watched for path in paths)
+
+    def _wait(self, pc, version, seconds, what, drops):
+        """One WaitForUpdatesEx; None when it returned nothing or its connection dropped (counted in ``drops``)."""
+        try:
+            with self.session.read_timeout(seconds + self.READ_MARGIN):
+                update = pc.WaitForUpdatesEx(version, self.types.WaitOptions(maxWaitSeconds=seconds))
+        except (OSError, http.client.HTTPException) as exc:
+            drops.append(exc)
+            if len(drops) > self.DROPS_TOLERATED:
+                raise ConnectionFailed("the connection to vCenter %s broke %d times in a row while waiting for %s: %s: %s"
+                                       % (self.session.target, len(drops), what, type(exc).__name__, exc),
+                                       fault_type=type(exc).__name__)
+            return None
+        del drops[:]
+        return update
 
     def watch(self, obj, paths, done, timeout, what, on_change=None, also=None):
         """Return the watched values once ``done(values)`` holds; WaitTimeout after ``timeout`` s.
@@ -107,29 +145,25 @@ class Waiter:
         their values land in the same dict (give them paths the main object does not use).
         """
         pc = self.session.content.propertyCollector
-        flt = self._replace_filter(obj, paths, also)
+        watched = [(obj, list(paths))] + list(also or [])
+        flt = self._replace_filter(watched)
         deadline = time.monotonic() + timeout
-        values, version, first = {}, "", True
+        values, version, first, drops = {}, "", True, []
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0 and not first:
                 raise WaitTimeout("%s not reached within %s s (last seen: %s)" % (what, timeout, seen_text(values)),
                                   last=dict(values))
-            wait = 0 if first else min(self.max_chunk, int(math.ceil(remaining)))
-            update = pc.WaitForUpdatesEx(version, self.types.WaitOptions(maxWaitSeconds=wait))
-            first = False
+            wait = 0 if first else min(self.LONG_POLL, int(math.ceil(remaining)))
+            update = self._wait(pc, version, wait, what, drops)
+            quiet_start, first = first and update is None and not drops, False
+            if quiet_start:
+                continue  # nothing queued yet: wait properly now
             if update is None:
-                continue
-            version = update.version
-            for filter_update in update.filterSet or []:
-                if filter_update.filter._moId != flt._moId:
-                    continue
-                for object_update in filter_update.objectSet or []:
-                    for change in object_update.changeSet or []:
-                        if change.op == "remove":
-                            values.pop(change.name, None)
-                        else:
-                            values[change.name] = change.val
+                values.update(self._reread(watched))  # nothing came (or the line dropped): look again
+            else:
+                version = update.version
+                _apply(update, flt, values)
             if on_change is not None:
                 on_change(values)
             if done(values):
@@ -152,7 +186,7 @@ class Waiter:
             if on_progress is not None and values.get("info.progress") is not None:
                 on_progress(values["info.progress"])
 
-        values = self.watch(task, TASK_PATHS, lambda v: v.get("info.state") in ("success", "error"),
+        values = self.watch(task, TASK_PATHS, condition("task_done").done,
                             timeout, "completion of %s" % what, on_change=progress, also=also)
         self.seen = values
         if values.get("info.state") == "error":
@@ -161,6 +195,19 @@ class Waiter:
                 raise TaskFailed("the task failed without a fault", fault_type="TaskError")
             raise TaskFailed(fault_text(error), fault_type=fault_name(error))
         return values.get("info.result")
+
+
+def _apply(update, flt, values):
+    """Merge the changes of ``flt`` in an UpdateSet into ``values``."""
+    for filter_update in update.filterSet or []:
+        if filter_update.filter._moId != flt._moId:
+            continue
+        for object_update in filter_update.objectSet or []:
+            for change in object_update.changeSet or []:
+                if change.op == "remove":
+                    values.pop(change.name, None)
+                else:
+                    values[change.name] = change.val
 
 
 def poll(fetch, done, timeout, what, on_progress=None, interval=0.1, max_interval=2.0, describe=None):

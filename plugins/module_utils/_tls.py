@@ -48,3 +48,9 @@ def untrusted_hint(exc):
         "%s. The server's certificate is not trusted: set ca_path (or VMWARE_CA_PATH) to the CA "
         "file that signed it, or validate_certs: false to skip verification" % exc
     )
+
+
+def proxy_text(params, target, exc):
+    """The words for a proxy that refused the connection or the tunnel: the proxy, not vCenter, failed."""
+    return ("the proxy %s:%s did not connect us to %s (%s); check proxy_host and proxy_port, "
+            "or that the proxy allows CONNECT to that port" % (params.get("proxy_host"), params.get("proxy_port"), target, exc))

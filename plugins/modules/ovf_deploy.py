@@ -224,6 +224,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_imp
     create_spec, import_vm, read_deployed, resolve_networks)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import ENTITY_NAME_MAX, PLACEMENT_NAMES
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_on
@@ -435,7 +436,7 @@ def diff_view(settings, desc):
 
 
 def main():
-    module = VSphereModule(ARGS, transport=("soap", "rest"))
+    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)}, transport=("soap", "rest"))
     module.run(main_flow, check=ovf_plan.check_options)
 
 

@@ -176,6 +176,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_import import resolve_networks, spec_result
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.ovf_source import open_source
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import ENTITY_NAME_MAX, PLACEMENT_NAMES
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
 
@@ -264,7 +265,7 @@ def main_flow(module):
 
 
 def main():
-    module = VSphereModule(ARGS, transport=("soap", "rest"))
+    module = VSphereModule(ARGS, {"names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, ovf=None, url=None)}, transport=("soap", "rest"))
     module.run(main_flow, check=check)
 
 

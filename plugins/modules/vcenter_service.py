@@ -129,14 +129,21 @@ service:
       description: What vCenter says about the service's health.
       type: list
       elements: str
+note:
+  description:
+    - Set when another task (a parallel fork, another client) was starting or stopping the service at the
+      same time and got it to O(state) first; this task then reports no change.
+  returned: when another task got there first
+  type: str
 """
 
 import time
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import timeout
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import ApiError, ConnectionFailed, InvalidInput, TaskFailed, WaitTimeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import (
+    ApiError, ConnectionFailed, InvalidInput, TaskFailed, WaitTimeout, error_text)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
-from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Raced, Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._services import TRANSITIONAL, get_service, path, service_text
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import poll
 
@@ -217,6 +224,18 @@ def settle(module, api, service, deadline):
                              "a settled state of service '%s'" % name, deadline)
 
 
+def settle_race(module, api, name, want, exc, deadline):
+    """A start or stop refused while another one runs (a parallel fork, another client): wait for the
+    service to settle; raise Raced when it ends ``want``, else return (the caller re-raises ``exc``)."""
+    with module.doing("wait for service '%s' to settle after %s" % (name, error_text(exc))):
+        after = await_service(module, api, name, lambda s: s["state"] not in TRANSITIONAL,
+                              "a settled state of service '%s'" % name, deadline)
+    module.context["service"] = after
+    if after["state"] == want:
+        raise Raced("service '%s' was already being made %s by another task, which got there first (%s)"
+                    % (name, want, error_text(exc)))
+
+
 def handlers(module, api, deadline):
     """update: PATCH the startup type; start/stop/restart: the call (synchronous on vCenter), then read
     the service until it is there (the report shows that read, with its health)."""
@@ -233,6 +252,8 @@ def handlers(module, api, deadline):
             # the call returns once the service got there: allow it the whole timeout, not the connect timeout
             api.request("POST", api_path, rest=rest_path, timeout=max(1, deadline - time.monotonic()))
         except ApiError as exc:
+            if exc.fault_type == "NOT_ALLOWED_IN_CURRENT_STATE" and op != "restart":
+                settle_race(module, api, name, want, exc, deadline)
             if exc.fault_type != "TIMED_OUT":
                 raise
         except ConnectionFailed as exc:
@@ -259,7 +280,7 @@ def main_flow(module):
         with module.doing("plan the changes to service '%s'" % p["name"]):
             the_plan = plan(before, p)
         module.execute(the_plan, handlers(module, api, deadline))
-        if module.check_mode or not the_plan.changed:
+        if module.check_mode or not the_plan.steps:
             module.context["service"] = the_plan.after
     after = module.context["service"]
     module.exit_plan(the_plan, {k: before[k] for k in DIFF_KEYS}, {k: after[k] for k in DIFF_KEYS})
@@ -273,7 +294,8 @@ def main():
             "state": {"type": "str", "choices": list(ACTIONS)},
             "startup_type": {"type": "str", "choices": ["automatic", "manual", "disabled"]},
         },
-            "required_one_of": [["state", "startup_type"]]},
+            "required_one_of": [["state", "startup_type"]],
+            "names": {"name": None}},
         transport="rest",
     )
     module.run(main_flow)

@@ -119,7 +119,7 @@ def main_flow(module):
 
 def main():
     module = VSphereModule(
-        {"argument_spec": {"names": {"type": "list", "elements": "str", "aliases": ["name"]}}},
+        {"argument_spec": {"names": {"type": "list", "elements": "str", "aliases": ["name"]}}, "names": {"names": None}},
         transport="rest",
     )
     module.run(main_flow)

@@ -189,6 +189,13 @@ question:
   description: The question raised during the power operation that no answer covered (same keys as RV(vm.question)).
   returned: on failure, when a question blocked the operation
   type: dict
+note:
+  description:
+    - Set when another task (a parallel fork, another client) brought the VM to O(state) first and this
+      task's own request failed for that reason; the task then reports no change.
+  returned: when another task got there first
+  type: str
+  sample: "VM 'web1' was already powered-off when our request failed (InvalidPowerState: ...): another task got there first"
 forced_power_off:
   description: True when O(fallback_to_power_off) had to power the VM off hard.
   returned: when O(state=shutdown-guest)
@@ -196,12 +203,13 @@ forced_power_off:
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, WaitTimeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, TaskFailed, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Plan, Step
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
-from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, require_tools, wait_power
+from ansible_collections.opensphere.vsphere.plugins.module_utils._power import TOOLS_RUNNING, power_state, require_tools, settle_race, wait_power
+from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _questions
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
@@ -322,6 +330,14 @@ def handlers(module, session, vm_ref, name):
         reached["power_state"] = power_state(read_one(session, vm_ref, ["runtime.powerState"], what="VM")["runtime.powerState"])
 
     def run(step):
+        try:
+            return start(step)
+        except (TaskFailed, vmodl.MethodFault) as exc:
+            if step.action in ("reset", "reboot_guest"):
+                raise  # actions, not states: nothing another task could have done for us
+            return settle_race(session, waiter, vm_ref, name, ACTIONS[step.action][1], exc, p["timeout"])
+
+    def start(step):
         verb, leads_to, method = ACTIONS[step.action]
         if reached.get("power_state") == leads_to and step.action != "reset":
             return False

@@ -242,12 +242,21 @@ vm:
     consolidation_needed:
       description: Whether vSphere reports that the VM's disks need consolidation.
       type: bool
+note:
+  description:
+    - Set when another task (a parallel fork, another client) created a snapshot of the same name at the
+      same time; the oldest of them is kept, this task removed its own and reports no change.
+  returned: when another task got there first
+  type: str
 """
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._argspec import VM_IDENTITY, timeout
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, WaitTimeout
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import open_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
+from ansible_collections.opensphere.vsphere.plugins.module_utils._plan import Raced
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one
 from ansible_collections.opensphere.vsphere.plugins.module_utils._snapshots import check_options, flatten, plan, simulate, step_action
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
@@ -284,8 +293,29 @@ def handlers(module, session, vm_ref, tree):
     def create(step):
         row = step.row
         task = vm_ref.CreateSnapshot_Task(name=row["name"], description=row["description"], memory=p["memory"], quiesce=p["quiesce"])
-        waiter.task(task, p["timeout"], step.label, also=[(vm_ref, ["snapshot"])])
-        tree["rows"] = flatten(waiter.seen.get("snapshot"))  # the tree vSphere made, ids and all
+        made = waiter.task(task, p["timeout"], step.label, also=[(vm_ref, ["snapshot"])])
+        rows = flatten(waiter.seen.get("snapshot"))  # the tree vSphere made, ids and all
+        if not any(r["moid"] == made._moId for r in rows):  # the tree's update came after the task's
+            rows = flatten(read_one(session, vm_ref, ["snapshot"], what="VM").get("snapshot"))
+        tree["rows"] = rows
+        keep_oldest_twin(step, made, rows)
+
+    def keep_oldest_twin(step, made, rows):
+        """Forks creating one name at once: the oldest snapshot of that name stays, every other fork
+        removes its own and reports no change. A tree that holds ours holds every older one."""
+        twins = sorted((r for r in rows if r["name"] == step.row["name"]), key=lambda r: r["id"])
+        tree["target"] = twins[0]
+        if twins[0]["moid"] == made._moId:
+            return
+        mine = next(r for r in rows if r["moid"] == made._moId)
+        with module.doing("remove the duplicate snapshot %s of VM '%s' made in a race" % (mine["id"], vm_ref._moId)):
+            waiter.task(made.RemoveSnapshot_Task(removeChildren=False, consolidate=p["consolidate"]), p["timeout"],
+                        "removal of duplicate snapshot %s" % mine["id"])
+        action = {"op": "remove", "id": mine["id"], "remove_children": False}
+        tree["rows"] = simulate(rows, action)
+        tree["target"] = next(r for r in tree["rows"] if r["id"] == twins[0]["id"])
+        raise Raced("another task created snapshot '%s' at the same time; the older one (id %s) is kept and ours "
+                    "(id %s) was removed" % (step.row["name"], twins[0]["id"], mine["id"]))
 
     def rename(step):
         snap(step).RenameSnapshot(name=step.get("name"), description=step.get("description"))
@@ -307,6 +337,26 @@ def handlers(module, session, vm_ref, tree):
     }
 
 
+TWINS_SETTLE = 10  # s: how long forks that created one name at once take to remove their duplicates
+
+
+def settle_twins(module, session, vm_ref, vm_name, ambiguous):
+    """A name held by several snapshots while another task may still remove its duplicate (see
+    keep_oldest_twin): for state=present by plain name, watch the tree until one is left, for at
+    most TWINS_SETTLE s. Returns the tree then; raises ``ambiguous`` for duplicates that stay."""
+    p = module.params
+    name = p.get("snapshot_name")
+    if p["state"] != "present" or name is None or "/" in name:
+        raise ambiguous
+    try:
+        values = Waiter(session).watch(vm_ref, ["snapshot"],
+                                       lambda v: sum(row["name"] == name for row in flatten(v.get("snapshot"))) <= 1,
+                                       min(p["timeout"], TWINS_SETTLE), "a single snapshot '%s' of VM '%s'" % (name, vm_name))
+    except WaitTimeout:
+        raise ambiguous from None
+    return flatten(values.get("snapshot"))
+
+
 def target_of(the_plan, rows, after_rows):
     """The snapshot the task is about, as it is after the task: named, or the one just created."""
     target_id = the_plan.notes["target_id"]
@@ -326,14 +376,19 @@ def main_flow(module):
         rows = before["snapshots"]
         module.context.update(vm=public(before["vm"]), snapshots=rows, removed=[])
         with module.doing("plan snapshot state %s of VM '%s'" % (p["state"], before["vm"]["name"])):
-            the_plan = plan(before, p)
+            try:
+                the_plan = plan(before, p)
+            except Ambiguous as exc:
+                before["snapshots"] = rows = settle_twins(module, session, vm_ref, before["vm"]["name"], exc)
+                module.context["snapshots"] = rows
+                the_plan = plan(before, p)
         kept = {row["id"] for row in the_plan.after["snapshots"]}
         module.context["removed"] = [row for row in rows if row["id"] not in kept]
         tree = {"rows": the_plan.after["snapshots"] if module.check_mode else rows}
         module.execute(the_plan, handlers(module, session, vm_ref, tree))
         after_vm = public(the_plan.after["vm"])
         module.context.update(vm=after_vm, snapshots=tree["rows"])
-        target = target_of(the_plan, rows, tree["rows"])
+        target = tree.get("target") or target_of(the_plan, rows, tree["rows"])
         if target is not None:
             module.context["snapshot"] = target
     module.exit_plan(the_plan, tree_view(rows, public(before["vm"])), tree_view(tree["rows"], after_vm))
@@ -361,6 +416,7 @@ def main():
         },
             "mutually_exclusive": [["snapshot_name", "snapshot_id"], ["remove_all", "snapshot_name"],
                                    ["remove_all", "snapshot_id"], ["remove_all", "keep_newest"], ["name_prefix", "name_pattern"]],
+            "names": {"snapshot_name": None, "new_snapshot_name": None},
             "required_if": [["state", "present", ["snapshot_name", "snapshot_id"], True]]},
     )
     module.run(main_flow, check=check_options)

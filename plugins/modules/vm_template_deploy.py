@@ -340,6 +340,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._deploy.waits import wait_customization
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, NotFound, TaskFailed
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
+from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import ENTITY_NAME_MAX, PLACEMENT_NAMES
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
 from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim
@@ -559,7 +560,9 @@ def main():
             "mutually_exclusive": [["template", "template_moid", "library"], ["customization", "customization_spec"],
                                    ["template_folder", "template_moid"], ["template_folder", "library"]],
             "required_together": [["library", "library_item"]],
-            "required_by": {"template_folder": "template"}},
+            "required_by": {"template_folder": "template"},
+            "names": dict(PLACEMENT_NAMES, name=ENTITY_NAME_MAX, template=ENTITY_NAME_MAX, template_folder=None, template_moid=None,
+                          library=None, library_item=None, snapshot=None, customization_spec=None)},
         transport=("soap", "rest"),
     )
     module.run(main_flow, check=template_plan.check)

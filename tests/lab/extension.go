@@ -104,6 +104,23 @@ func (l *Lab) HandleAfterSOAP(fn func(method string)) {
 	inv.afterHooks = append(inv.afterHooks, fn)
 }
 
+// HandleBeforeSOAP registers fn to run when a SOAP call arrives (method as on the wire), before
+// anything serves it; fn returning true drops the connection without an answer, as a failing
+// network or load balancer would (drop.go uses it).
+func (l *Lab) HandleBeforeSOAP(fn func(method string) bool) {
+	inv := l.inv()
+	inv.beforeHooks = append(inv.beforeHooks, fn)
+}
+
+func (inv *inventory) dropSOAP(method string) bool {
+	for _, fn := range inv.beforeHooks {
+		if fn(method) {
+			return true
+		}
+	}
+	return false
+}
+
 func (inv *inventory) afterSOAP(method string) {
 	for _, fn := range inv.afterHooks {
 		fn(method)

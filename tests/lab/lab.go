@@ -63,12 +63,13 @@ type inventory struct {
 	internal *simulator.Server // govmomi's own listener, used by vAPI internally
 	mux      http.Handler
 
-	soapHooks  map[string][]SOAPHook
-	afterHooks []func(method string)
-	control    map[string]http.HandlerFunc
-	rest       []restRoute
-	http       []httpRoute
-	faults     faultSet
+	soapHooks   map[string][]SOAPHook
+	beforeHooks []func(method string) bool
+	afterHooks  []func(method string)
+	control     map[string]http.HandlerFunc
+	rest        []restRoute
+	http        []httpRoute
+	faults      faultSet
 
 	mu           sync.Mutex
 	restSessions map[string]bool // ids issued by POST .../session, for terminate-all

@@ -56,6 +56,9 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if strings.HasPrefix(r.URL.Path, "/sdk") && inv.dropSOAP(key) {
+		panic(http.ErrAbortHandler) // net/http closes the connection without an answer
+	}
 	inv.mux.ServeHTTP(rw, r)
 	inv.afterSOAP(key) // extension.go: HandleAfterSOAP, before the client can send its next call
 }

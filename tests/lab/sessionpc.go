@@ -23,6 +23,7 @@ package main
 import (
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
@@ -98,6 +99,45 @@ func liveSessions(reg *simulator.Registry) map[string]bool {
 	return live
 }
 
+// waitWhileLive runs a session's long-poll and ends it with NotAuthenticated
+// when the session ends meanwhile (terminated, or expired by the idle
+// timeout), as vCenter does; vcsim would keep it waiting, then answer. nil
+// (vcsim as is) for a wait that returns at once.
+func waitWhileLive(ctx *simulator.Context, m *simulator.Method, req *types.WaitForUpdatesEx) soap.HasFault {
+	if req.Options == nil || req.Options.MaxWaitSeconds == nil || *req.Options.MaxWaitSeconds == 0 {
+		return nil
+	}
+	pc, ok := ctx.Session.Get(m.This).(*simulator.PropertyCollector)
+	if !ok {
+		return nil
+	}
+	key, stop, ended := ctx.Session.Key, make(chan struct{}), make(chan struct{})
+	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if !liveSessions(ctx.Map)[key] {
+					close(ended)
+					pc.CancelWaitForUpdates(&types.CancelWaitForUpdates{This: pc.Self})
+					return
+				}
+			}
+		}
+	}()
+	res := pc.WaitForUpdatesEx(ctx, req)
+	close(stop)
+	select {
+	case <-ended:
+		return soapFault("The session is not authenticated.", &types.NotAuthenticated{})
+	default:
+		return res
+	}
+}
+
 func rootPC(ctx *simulator.Context) types.ManagedObjectReference {
 	if si, ok := ctx.Map.Get(vim25.ServiceInstance).(*simulator.ServiceInstance); ok {
 		return si.Content.PropertyCollector
@@ -115,8 +155,11 @@ func init() {
 
 		l.HandleSOAP("WaitForUpdatesEx", func(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
 			req, ok := m.Body.(*types.WaitForUpdatesEx)
-			if !ok || req.Version != "" || m.This != rootPC(ctx) {
-				return nil // a later wait, or a collector of its own: vcsim as is
+			if ok && req.Version != "" {
+				return waitWhileLive(ctx, m, req) // a later wait: ends with the session
+			}
+			if !ok || m.This != rootPC(ctx) {
+				return nil // a collector of its own: vcsim as is
 			}
 			pc, ok := ctx.Session.Get(m.This).(*simulator.PropertyCollector)
 			if !ok {

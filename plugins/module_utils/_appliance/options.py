@@ -28,6 +28,7 @@ APPLIANCE_CONNECTION = {
         "api_style": {"type": "str", "choices": ["auto", "api", "rest"], "default": "auto"},
         "connect_timeout": {"type": "int", "default": 30},
     },
+    "names": {"appliance_hostname": None, "appliance_username": None},
 }
 
 _ANSWER = {

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -53,3 +55,26 @@ def test_a_refused_connection_fails_at_once(closed_port, transport):
                        % (closed_port, closed_port)):
         transport(params(closed_port, 30)).connect()
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("transport, text", [
+    (SoapSession, "ProxyError: the proxy 127.0.0.1:%d did not connect us to 127.0.0.1:443"),
+    (RestSession, "ProxyError: the proxy 127.0.0.1:%d did not connect us to https://127.0.0.1:443"),
+])
+def test_a_refused_proxy_is_named_as_the_proxy(closed_port, transport, text):
+    p = dict(params(443, 5), proxy_host="127.0.0.1", proxy_port=closed_port)
+    with pytest.raises(ConnectionFailed) as err:
+        transport(p).connect()
+    assert err.value.fault_type == "ProxyError"
+    assert ("%s: %s" % (err.value.fault_type, err.value.message)).startswith(text % closed_port)
+
+
+def test_read_timeout_applies_to_pooled_and_new_connections_and_is_restored(silent_port):
+    session = SoapSession(params(silent_port, 1))
+    sock = socket.socket()
+    conn = SimpleNamespace(timeout=1, sock=sock)  # a pooled connection of pyVmomi's stub
+    session.stub = SimpleNamespace(schemeArgs={"timeout": 1}, pool=[(conn, 0.0)], lock=threading.Lock())
+    with session.read_timeout(25):
+        assert session.stub.schemeArgs["timeout"] == 25 and conn.timeout == 25 and sock.gettimeout() == 25
+    assert session.stub.schemeArgs["timeout"] == 1 and conn.timeout == 1 and sock.gettimeout() == 1
+    sock.close()

@@ -253,3 +253,32 @@ def test_info_lists_all_sorted_or_the_named_ones(monkeypatch, capsys):
     assert out["services"][1]["state"] == "stopped" and out["services"][1]["health"] is None
     out = run(monkeypatch, capsys, vcenter_service_info, {"names": ["vpx"]}, services)[0]
     assert out["failed"] and "no service named 'vpx'; did you mean 'vpxd'?" in out["msg"]
+
+
+@pytest.mark.parametrize("ends, fails", [("STARTED", False), ("STOPPED", True)])
+def test_a_start_refused_while_another_one_runs(monkeypatch, capsys, ends, fails):
+    refused = ApiError("Service 'rbd' cannot start while a start operation is in progress. (HTTP 400)",
+                       fault_type="NOT_ALLOWED_IN_CURRENT_STATE", status=400)
+
+    class Racing(FakeApi):
+        def request(self, method, api, **kwargs):
+            if method == "POST":
+                self.services["rbd"]["state"] = ends  # where the other fork's operation leaves it
+            return FakeApi.request(self, method, api, **kwargs)
+
+    api = Racing({"rbd": info("STOPPED", "MANUAL")}, {"start": refused})
+
+    @contextlib.contextmanager
+    def fake_rest(self):
+        yield api
+
+    monkeypatch.setattr(_module.VSphereModule, "rest", fake_rest)
+    out = run_main(vcenter_service, capsys, {"name": "rbd", "state": "started"}, False)
+    assert api.changes == [("POST", "/vcenter/services/rbd?action=start")]
+    if fails:
+        assert out["failed"] and "note" not in out
+        assert out["msg"] == ("Failed to start service 'rbd': NOT_ALLOWED_IN_CURRENT_STATE: Service 'rbd' cannot start while a "
+                              "start operation is in progress. (HTTP 400)")
+    else:
+        assert out["changed"] is False and out["service"]["state"] == "started"
+        assert out["note"].startswith("service 'rbd' was already being made started by another task, which got there first")

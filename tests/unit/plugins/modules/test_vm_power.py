@@ -9,7 +9,8 @@ from types import SimpleNamespace as NS
 import pytest
 
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils import _props
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, TaskFailed
 from ansible_collections.opensphere.vsphere.plugins.module_utils._questions import question_facts
 from ansible_collections.opensphere.vsphere.plugins.modules import vm_power
 
@@ -151,6 +152,34 @@ def test_timeout_must_be_positive(run):
     out, calls = run({"state": "powered-on", "timeout": 0}, OFF)
     assert out["failed"] and calls == []
     assert out["msg"] == "Failed to check the options: InvalidInput: timeout must be a positive number of seconds, not 0"
+
+
+@pytest.mark.parametrize("now, fails", [("poweredOff", False), ("poweredOn", True)])
+def test_a_race_lost_to_another_task_is_no_change_with_a_note(run, fake_waiter, monkeypatch, now, fails):
+    # another fork powered the VM off between our read and our call: our task fails InvalidPowerState
+    def wait_task(*args, **kwargs):
+        raise TaskFailed("already off", fault_type="InvalidPowerState")
+
+    monkeypatch.setattr(vm_power._questions, "wait_task", wait_task)
+    monkeypatch.setattr(_props, "read_one", lambda session, obj, paths, what="object": {"runtime.powerState": now})
+    out, calls = run({"state": "powered-off"}, ON)
+    assert calls == ["PowerOffVM_Task"]
+    if fails:  # the VM is not off: the fault stands
+        assert out["failed"] and out["msg"] == "Failed to power off VM 'vm1': InvalidPowerState: already off"
+        assert "note" not in out
+    else:
+        assert out["changed"] is False and not out.get("failed") and out["vm"]["power_state"] == OFF
+        assert out["note"] == ("VM 'vm1' was already powered-off when our request failed (InvalidPowerState: already off): "
+                               "another task got there first")
+
+
+def test_a_reset_that_fails_is_never_a_race(run, fake_waiter, monkeypatch):
+    def wait_task(*args, **kwargs):
+        raise TaskFailed("busy", fault_type="TaskInProgress")
+
+    monkeypatch.setattr(vm_power._questions, "wait_task", wait_task)
+    out, calls = run({"state": "restarted"}, ON)
+    assert out["failed"] and calls == ["ResetVM_Task"] and "note" not in out
 
 
 # --- pending VM questions ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from types import SimpleNamespace as NS
 
 import pytest
 
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.fakes import Recorder
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.modules.utils import run_main
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
 from ansible_collections.opensphere.vsphere.plugins.module_utils import _snapshots
@@ -92,7 +93,7 @@ PLAN_TABLE = [
     ({"state": "absent", "snapshot_id": 2, "remove_children": True}, ["remove"], "base*"),
     ({"state": "absent", "snapshot_name": "base/dup"}, ["remove"], None),
     ({"state": "absent", "remove_all": True}, ["remove_all"], ""),
-    ({"state": "absent"}, [], None),
+    ({"state": "absent"}, InvalidInput),  # nothing named to remove: refused, not a silent no-op
     ({"state": "absent", "keep_newest": 2, "name_prefix": "daily-"}, ["remove"], "base/daily-b/daily-c*"),
     ({"state": "absent", "keep_newest": 1, "name_pattern": "^daily"}, ["remove", "remove"], "base/daily-c*"),
     ({"state": "absent", "keep_newest": 3, "name_prefix": "daily-"}, [], None),
@@ -158,12 +159,13 @@ def test_a_template_has_no_snapshots():
 
 @pytest.fixture
 def run(monkeypatch, capsys, fake_vm, fake_waiter):
-    def run_(args, check, tree=TREE, facts=None):
+    def run_(args, check, tree=TREE, facts=None, seen=None, made="snapshot-8"):
         values = {"name": "vm1", "snapshot": tree, "runtime.powerState": "poweredOn", "runtime.consolidationNeeded": False,
                   "guest.toolsRunningStatus": "guestToolsNotRunning", "config.template": False}
         values.update(facts or {})
         vm = fake_vm(values)
-        fake_waiter.seen = {"snapshot": info(8, node(8, "observed"))}
+        fake_waiter.seen = {"snapshot": seen if seen is not None else info(8, node(8, "observed"))}
+        fake_waiter.task_result = Recorder(made, vm.calls)  # CreateSnapshot_Task's result: the new snapshot
         monkeypatch.setattr(vm_snapshot, "Waiter", fake_waiter)
         return run_main(vm_snapshot, capsys, dict({"name": "vm1"}, **args), check), vm.calls
     return run_
@@ -213,6 +215,27 @@ def test_create_reports_the_snapshot_vsphere_made(run):
     assert real["snapshot"]["id"] == 8 and real["snapshot"]["moid"] == "snapshot-8" and real["snapshot"]["current"]
     assert checked["diff"]["before"] == real["diff"]["before"] == {"snapshots": [], "power_state": "powered-on",
                                                                    "consolidation_needed": False}
+
+
+# forks creating one name at once: the tree each one sees when its create ends
+RACE = info(8, node(5, "observed", [node(8, "observed")]))
+
+
+@pytest.mark.parametrize("made, removed, changed", [
+    ("snapshot-8", True, False),   # ours is the younger twin: removed, no change, a note
+    ("snapshot-5", False, True),   # ours is the oldest: kept, the change is ours
+])
+def test_parallel_creates_of_one_name_keep_the_oldest(run, made, removed, changed):
+    out, calls = run({"snapshot_name": "observed"}, check=False, tree=None, seen=RACE, made=made)
+    create = ("vm-1", "CreateSnapshot_Task", {"name": "observed", "description": "", "memory": False, "quiesce": False})
+    remove = ("snapshot-8", "RemoveSnapshot_Task", {"removeChildren": False, "consolidate": True})
+    assert calls == ([create, remove] if removed else [create])
+    assert out["changed"] is changed and out["snapshot"]["id"] == 5
+    assert [row["id"] for row in out["snapshots"]] == ([5] if removed else [5, 8])
+    assert ("note" in out) is removed
+    if removed:
+        assert out["note"] == ("another task created snapshot 'observed' at the same time; the older one (id 5) is kept "
+                               "and ours (id 8) was removed")
 
 
 def test_remove_all_without_snapshots_is_no_change(run):
