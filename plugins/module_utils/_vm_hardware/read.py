@@ -12,7 +12,7 @@ The facts are plain dicts; the pyVmomi objects stay in ``Context``.
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound, TaskFailed, gone
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_state
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
@@ -67,8 +67,8 @@ def read(session, vm_ref, inventory=False):
     objects, props = _spec(vm_ref, inventory)
     try:
         rows = retrieve(session, objects, props)
-    except vim.fault.ManagedObjectNotFound:
-        raise NotFound("VM %s does not exist" % vm_ref._moId)
+    except vmodl.MethodFault as exc:  # a VM that is gone is NotFound, as everywhere (_errors.gone)
+        raise gone(exc) or exc
     ctx, values, switches, portgroups = Context(), None, {}, []
     ctx.inventory_read = inventory
     for obj, row in rows:
@@ -179,8 +179,12 @@ def iso_exists(session, waiter, ctx, path, timeout):
     task = browser.SearchDatastore_Task(datastorePath="[%s] %s" % (datastore, folder), searchSpec=spec)
     try:
         result = waiter.task(task, timeout, "search for %s" % path)
-    except NotFound:
-        return False
+    except TaskFailed as exc:
+        # The folder itself is missing: then so is the file. Any other fault (no permission, a datastore
+        # that is not accessible) is not "file not found" and is reported as what it is.
+        if exc.fault_type == "FileNotFound":
+            return False
+        raise
     return bool(result and any(f.path == filename for f in result.file or []))
 
 
