@@ -126,8 +126,8 @@ def _new_disk(plan, entry, where, taken, before, what):
 
 def _one_disk(plan, entry, dev, where, taken, datastores, before):
     size = disk_size(entry)
-    what = "disk %s" % (entry.get("label") or entry.get("filename") or (dev or {}).get("label")
-                        or "on %s controller %s" % (KIND_WORDS[where[0]], where[1]))
+    named = entry.get("label") or entry.get("filename") or (dev or {}).get("label")
+    what = "disk %s" % (named or "on %s controller %s" % (KIND_WORDS[where[0]], where[1]))
     if entry["state"] == "absent":
         if dev is not None:
             plan.after["disks"] = [d for d in plan.after["disks"] if d["key"] != dev["key"]]

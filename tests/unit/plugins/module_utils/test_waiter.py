@@ -17,6 +17,12 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vi
 DROP = http.client.RemoteDisconnected("Remote end closed connection without response")
 
 
+def raise_if_fault(step):
+    """A script step that is an exception is what the call raises."""
+    if isinstance(step, Exception):
+        raise step
+
+
 class ScriptedCollector:
     """WaitForUpdatesEx answers from ``script`` (a dict of changes, None, or an exception to raise);
     RetrievePropertiesEx answers ``now`` (what vCenter has, whatever the updates said)."""
@@ -33,8 +39,7 @@ class ScriptedCollector:
     def WaitForUpdatesEx(self, version, options):  # noqa: N802
         self.calls.append(("WaitForUpdatesEx", options.maxWaitSeconds))
         step = self.script.pop(0) if self.script else None
-        if isinstance(step, Exception):
-            raise step
+        raise_if_fault(step)
         if step is None:
             self.clock.now += options.maxWaitSeconds
             return None
