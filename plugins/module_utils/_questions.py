@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import time
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, TaskFailed, fault_name, fault_text
-from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import TASK_PATHS
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import TASK_PATHS, task_outcome
 
 QUESTION_PATH = "runtime.question"
 
@@ -131,9 +131,4 @@ def wait_task(waiter, task, vm_ref, timeout, what, name, answers, on_answer=None
         if on_answer is not None:
             on_answer(question, chosen[1])
     waiter.seen = values
-    if values.get("info.state") == "error":
-        error = values.get("info.error")
-        if error is None:
-            raise TaskFailed("the task failed without a fault", fault_type="TaskError")
-        raise TaskFailed(fault_text(error), fault_type=fault_name(error))
-    return values.get("info.result")
+    return task_outcome(values)

@@ -189,12 +189,17 @@ class Waiter:
         values = self.watch(task, TASK_PATHS, condition("task_done").done,
                             timeout, "completion of %s" % what, on_change=progress, also=also)
         self.seen = values
-        if values.get("info.state") == "error":
-            error = values.get("info.error")
-            if error is None:
-                raise TaskFailed("the task failed without a fault", fault_type="TaskError")
-            raise TaskFailed(fault_text(error), fault_type=fault_name(error))
-        return values.get("info.result")
+        return task_outcome(values)
+
+
+def task_outcome(values):
+    """The result of an ended task from its watched ``info`` values, or TaskFailed carrying its fault."""
+    if values.get("info.state") == "error":
+        error = values.get("info.error")
+        if error is None:
+            raise TaskFailed("the task failed without a fault", fault_type="TaskError")
+        raise TaskFailed(fault_text(error), fault_type=fault_name(error))
+    return values.get("info.result")
 
 
 def _apply(update, flt, values):
