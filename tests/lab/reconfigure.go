@@ -16,6 +16,8 @@ package main
 //     -> InvalidArgument (invalidProperty spec.<cpu|memory>Allocation.reservation)
 //   - scheduledHardwareUpgradeInfo (dropped by vcsim) is validated, stored in
 //     config.scheduledHardwareUpgradeInfo and reported; policy "never" clears the target version.
+//   - bootOptions (stored wholesale by vcsim) are merged into the VM's: fields the spec leaves unset keep
+//     their values.
 
 import (
 	"fmt"
@@ -142,6 +144,39 @@ func allocationFault(kind string, have, want *types.ResourceAllocationInfo) (typ
 	return nil, ""
 }
 
+// mergedBootOptions: the boot options a reconfigure leaves, as vCenter applies them: the fields the
+// spec sets replace the VM's, the others keep their values (vcsim stores the spec's object as it is,
+// so enabling secure boot lost the boot delay, order and retry settings). vcsim's Go type cannot tell
+// a delay of 0 from an absent one: a 0 delay in a spec keeps the current delay.
+func mergedBootOptions(have, want *types.VirtualMachineBootOptions) *types.VirtualMachineBootOptions {
+	if want == nil || have == nil {
+		return want
+	}
+	merged := *have
+	if want.BootDelay != 0 {
+		merged.BootDelay = want.BootDelay
+	}
+	if want.EnterBIOSSetup != nil {
+		merged.EnterBIOSSetup = want.EnterBIOSSetup
+	}
+	if want.EfiSecureBootEnabled != nil {
+		merged.EfiSecureBootEnabled = want.EfiSecureBootEnabled
+	}
+	if want.BootRetryEnabled != nil {
+		merged.BootRetryEnabled = want.BootRetryEnabled
+	}
+	if want.BootRetryDelay != 0 {
+		merged.BootRetryDelay = want.BootRetryDelay
+	}
+	if want.BootOrder != nil {
+		merged.BootOrder = want.BootOrder
+	}
+	if want.NetworkBootProtocol != "" {
+		merged.NetworkBootProtocol = want.NetworkBootProtocol
+	}
+	return &merged
+}
+
 func reconfigHook(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
 	vm, ok := ctx.Map.Get(m.This).(*simulator.VirtualMachine)
 	req, ok2 := m.Body.(*types.ReconfigVM_Task)
@@ -157,6 +192,7 @@ func reconfigHook(ctx *simulator.Context, m *simulator.Method) soap.HasFault {
 		}
 		if fault == nil {
 			labelAdds(vm, &req.Spec)
+			req.Spec.BootOptions = mergedBootOptions(vm.Config.BootOptions, req.Spec.BootOptions)
 		}
 		if fault != nil || req.Spec.ScheduledHardwareUpgradeInfo == nil {
 			return

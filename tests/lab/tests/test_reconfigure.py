@@ -129,3 +129,18 @@ def test_config_option_guest_descriptors_can_be_read(si):
     unknown = browser.QueryConfigOptionEx(spec=vim.EnvironmentBrowser.ConfigOptionQuerySpec(guestId=["beos5Guest"]))
     ids = [d.id for d in unknown.guestOSDescriptor]
     assert "beos5Guest" not in ids and "otherLinux64Guest" in ids  # no match: the whole list, as the API says
+
+
+def test_boot_options_are_merged_not_replaced(si):
+    vm = powered_off(si, "DC0_H0_VM0")
+    boot = vim.vm.BootOptions(bootDelay=3000, bootRetryEnabled=True, bootRetryDelay=15000, enterBIOSSetup=True,
+                              networkBootProtocol="ipv6")
+    assert reconfigure(si, vm, **{"bootOptions": boot}) == ("success", None)
+    assert reconfigure(si, vm, **{"firmware": "efi", "bootOptions": vim.vm.BootOptions(efiSecureBootEnabled=True)}) == \
+        ("success", None)
+    got = vm.config.bootOptions
+    assert (got.efiSecureBootEnabled, got.bootDelay, got.bootRetryEnabled, got.bootRetryDelay, got.enterBIOSSetup,
+            got.networkBootProtocol) == (True, 3000, True, 15000, True, "ipv6")
+    assert reconfigure(si, vm, **{"bootOptions": vim.vm.BootOptions(enterBIOSSetup=False)}) == ("success", None)
+    got = vm.config.bootOptions
+    assert (got.enterBIOSSetup, got.efiSecureBootEnabled, got.bootDelay) == (False, True, 3000)
