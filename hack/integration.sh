@@ -70,6 +70,16 @@ for shard, seconds in zip(shards, load):
     print("%d %s" % (seconds, " ".join(sorted(shard))))
 PY
 )
+# ansible-test makes its SSH key pair (~/.ansible/test/id_rsa) on first use; two shards starting at once
+# on a fresh machine race for it and one fails ("id_rsa already exists. Overwrite (y/n)?"). Make it here
+# first, as ansible-test does (PEM, no passphrase, the RSA header paramiko reads).
+ssh_key="${HOME}/.ansible/test/id_rsa"
+if [[ ! -f "${ssh_key}" || ! -f "${ssh_key}.pub" ]]; then
+    mkdir -p "$(dirname "${ssh_key}")"
+    rm -f "${ssh_key}" "${ssh_key}.pub"
+    ssh-keygen -m PEM -q -t rsa -N '' -f "${ssh_key}"
+    sed -i -E 's/(BEGIN|END) PRIVATE KEY/\1 RSA PRIVATE KEY/' "${ssh_key}"
+fi
 base_state="${LAB_STATE_DIR:-${ROOT}/tests/lab/.run}"
 base_port="${INTEGRATION_BASE_PORT:-18543}"
 logs="${ROOT}/tests/output/integration-shards"
