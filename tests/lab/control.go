@@ -79,6 +79,7 @@ func (l *Lab) serveControl(w http.ResponseWriter, r *http.Request) {
 			Methods map[string]int `json:"methods"`
 			Tasks   map[string]int `json:"tasks"`
 			GuestMS *int           `json:"guest_ms"`
+			RestMS  *int           `json:"rest_ms"`
 		}
 		if !decode(w, r, &in) {
 			return
@@ -99,6 +100,9 @@ func (l *Lab) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		if in.GuestMS != nil {
 			inv.guestDelay.Store(int64(*in.GuestMS))
+		}
+		if in.RestMS != nil {
+			inv.restDelay.Store(int64(*in.RestMS))
 		}
 		writeJSON(w, 200, l.delays(inv))
 	default:
@@ -132,7 +136,7 @@ func (l *Lab) delays(inv *inventory) map[string]any {
 	}
 	return map[string]any{
 		"soap_ms": inv.model.DelayConfig.Delay, "methods": methods,
-		"tasks": tasks, "guest_ms": inv.guestDelay.Load(),
+		"tasks": tasks, "guest_ms": inv.guestDelay.Load(), "rest_ms": inv.restDelay.Load(),
 	}
 }
 

@@ -74,6 +74,7 @@ type inventory struct {
 	mu           sync.Mutex
 	restSessions map[string]bool // ids issued by POST .../session, for terminate-all
 	guestDelay   atomic.Int64    // ms
+	restDelay    atomic.Int64    // ms per /api or /rest request (the SOAP delay's REST twin)
 	taskDelays   map[string]int
 }
 
@@ -130,6 +131,7 @@ func (l *Lab) build() (*inventory, error) {
 		restSessions: map[string]bool{},
 	}
 	inv.guestDelay.Store(defaultGuestDelayMS)
+	inv.restDelay.Store(int64(l.opts.DelayMS))
 	if extra > 0 {
 		// odd count: drop the last VM created (highest moid, in the cluster pool)
 		if err := destroyVM(m, fmt.Sprintf("DC0_C0_RP0_VM%d", perPool-1)); err != nil {

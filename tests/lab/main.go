@@ -21,7 +21,7 @@ import (
 func main() {
 	opts := Options{}
 	flag.IntVar(&opts.VMs, "vms", -1, "total number of VMs (default: vcsim's VPX inventory, 4)")
-	flag.IntVar(&opts.DelayMS, "delay-ms", 0, "SOAP delay per call in ms")
+	flag.IntVar(&opts.DelayMS, "delay-ms", 0, "delay per SOAP or REST call in ms (REST: see /lab/delay rest_ms)")
 	flag.IntVar(&opts.Port, "port", 18443, "HTTPS port on 127.0.0.1")
 	flag.StringVar(&opts.StateDir, "state-dir", ".run", "state directory (CA, certs, env file)")
 	flag.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile of the first inventory build to this file")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -43,6 +44,9 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isREST(r.URL.Path) {
+		if ms := inv.restDelay.Load(); ms > 0 {
+			time.Sleep(time.Duration(ms) * time.Millisecond) // a REST call costs a round trip like a SOAP one
+		}
 		if l.serveSession(inv, rw, r) {
 			return
 		}

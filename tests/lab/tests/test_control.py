@@ -135,7 +135,7 @@ def test_soap_delays(si, fresh):
     assert time.monotonic() - t0 >= 0.2
     assert fresh.ctl("GET", "delay")["soap_ms"] == 200
     fresh.reset()
-    assert fresh.ctl("GET", "delay") == {"soap_ms": 0, "methods": {}, "tasks": {}, "guest_ms": 300}
+    assert fresh.ctl("GET", "delay") == {"soap_ms": 0, "methods": {}, "tasks": {}, "guest_ms": 300, "rest_ms": 0}
 
 
 def test_terminate_sessions(si, fresh):
