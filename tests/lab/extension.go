@@ -97,7 +97,7 @@ func (l *Lab) HandleHTTP(prefix string, fn HTTPHook) {
 }
 
 // HandleAfterSOAP registers fn to run after every SOAP call has been answered
-// (method as on the wire), before the handler returns: a client on the same
+// (method as on the wire; a REST call as /lab/calls keys it, "GET /api/vcenter/vm"), before the handler returns: a client on the same
 // connection cannot send its next call before fn is done.
 func (l *Lab) HandleAfterSOAP(fn func(method string)) {
 	inv := l.inv()

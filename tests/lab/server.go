@@ -47,12 +47,12 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if ms := inv.restDelay.Load(); ms > 0 {
 			time.Sleep(time.Duration(ms) * time.Millisecond) // a REST call costs a round trip like a SOAP one
 		}
-		if l.serveSession(inv, rw, r) {
-			return
+		if !l.serveSession(inv, rw, r) {
+			rw.style = restStyle(r)
+			inv.mux.ServeHTTP(rw, r)
+			rw.finishREST(l, r)
 		}
-		rw.style = restStyle(r)
-		inv.mux.ServeHTTP(rw, r)
-		rw.finishREST(l, r)
+		inv.afterSOAP(key) // after-call hooks (vanish.go) see REST calls too, keyed as /lab/calls counts them
 		return
 	}
 	for _, h := range inv.http {

@@ -4,8 +4,9 @@ package main
 //
 //	{"object": "DC0_H0_VM0", "after": "RetrievePropertiesEx", "nth": 1, "how": "destroy"}
 //
-// Right after the nth SOAP call of method "after" (counted from when the rule
-// is set, any session) has been answered, the object is removed from the
+// Right after the nth call of method "after" (a SOAP method, or a REST call as
+// /lab/calls keys it: "GET /api/vcenter/vm"; counted from when the rule is set,
+// any session) has been answered, the object is removed from the
 // inventory, the way another client would remove it: "destroy" (VMs are
 // powered off first, then Destroy_Task; a snapshot moid: RemoveSnapshot_Task
 // without children; any other entity: Destroy_Task) or "unregister" (VMs:

@@ -37,6 +37,18 @@ def test_vm_vanishes_after_the_nth_call(si, fresh, how):
     assert "DC0_H0_VM0" not in vm_names(fresh) and "DC0_H0_VM1" in vm_names(fresh)
 
 
+def test_a_vm_vanishes_after_a_rest_call(si, fresh):
+    vm = find_vm(si, "DC0_H0_VM1")
+    fresh.ctl("POST", "vanish", {"object": "DC0_H0_VM1", "after": "GET /api/vcenter/vm", "nth": 1})
+    token = fresh.http.post(fresh.url + "/api/session", auth=(fresh.user, fresh.password)).json()
+    r = fresh.http.get(fresh.url + "/api/vcenter/vm", params={"names": "DC0_H0_VM1"},
+                       headers={"vmware-api-session-id": token})
+    assert r.status_code == 200 and [v["vm"] for v in r.json()] == [vm._moId]  # answered first, then gone
+    with pytest.raises(vmodl.fault.ManagedObjectNotFound):
+        read_name(si, vm)
+    assert fresh.ctl("GET", "vanish")["rules"][0]["fired"] is True
+
+
 def test_snapshot_vanishes_by_moid(si, fresh):
     vm = find_vm(si, "DC0_H0_VM1")
     state = wait_task(si, vm.CreateSnapshot_Task("s1", "", False, False))[0]
