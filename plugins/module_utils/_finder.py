@@ -8,19 +8,22 @@ several objects raises Ambiguous naming every candidate with its inventory path.
 
 VM by name in a folder given as an absolute path (or relative, with the datacenter): one
 SearchIndex.FindByInventoryPath, whose answer has the same size at any inventory size.
-VM by name otherwise: one RetrievePropertiesEx walking the VM folders from the root (VM
-names, folder and datacenter names and parents); one more, for the matches only, when a
-folder or datacenter narrows the search or several VMs share the name. VM by uuid: one
-SearchIndex call. VM by moid: none (the caller's first read proves it exists).
+VM by moid: none (the caller's first read proves it exists). VM by uuid: one SearchIndex call.
 
-The walk is the only read whose answer grows with the inventory (about 230 bytes per VM).
-vSphere has no server-side filter that sees every VM: the PropertyCollector has no
-predicates, SearchIndex needs a path, and the Automation API's ``GET /api/vcenter/vm?names=``
-leaves templates out, so it could miss a template of that name and call an ambiguous name
-unique. The walk's answer is therefore parsed by _bulk_read (C ElementTree, plain moids and
-strings, no pyVmomi objects), which keeps only the VMs of the wanted name: at 10,000 VMs
-that costs a few tens of milliseconds here instead of the half second pyVmomi's
-deserializer took. The server still sends every name.
+VM by name otherwise: vCenter's own filter, the Automation API's VM list (_vm_names: log in,
+``GET /api/vcenter/vm?names=``, log out, over the SOAP connection), whose answer holds only
+the VMs of that name. When several share the name, or a folder or datacenter narrows the
+search, one more read for the containers (folders, datacenters, vApps: no VMs) and one for the
+matches' parents give each candidate's path.
+
+The walk: one RetrievePropertiesEx over the VM folders from the root (every VM's name, the
+containers' names and parents), parsed by _bulk_read (C ElementTree, plain values, only the
+VMs of the wanted name kept); one more read for the matches when narrowing. Its answer grows
+with the inventory (about 230 bytes per VM). It is used where the list cannot answer: a name
+no VM has (a template's: the list never shows templates), ``templates=True`` (the caller looks
+for a template), an ESXi host, a vCenter whose Automation API is unreachable or refuses the
+account, names vCenter stores escaped (``%``, ``/``, ``\\``). Through the list, a template that
+shares its name with VMs is not a candidate: give folder, uuid or moid to reach it.
 """
 
 from __future__ import annotations
@@ -30,10 +33,11 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._bulk_read impo
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read, read_one
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_names import vm_ids
 
 
-def _walk_spec(session):
-    """Object and property specs covering every VM folder, datacenter, vApp and VM."""
+def _walk_spec(session, with_vms=True):
+    """Object and property specs covering every VM folder, datacenter, vApp and (``with_vms``) VM."""
     pc = vmodl.query.PropertyCollector
     select = pc.SelectionSpec
     folders = pc.TraversalSpec(name="folders", type=vim.Folder, path="childEntity", skip=False,
@@ -46,8 +50,9 @@ def _walk_spec(session):
         pc.PropertySpec(type=vim.Folder, pathSet=["name", "parent"]),
         pc.PropertySpec(type=vim.Datacenter, pathSet=["name", "parent"]),
         pc.PropertySpec(type=vim.VirtualApp, pathSet=["name", "parent"]),
-        pc.PropertySpec(type=vim.VirtualMachine, pathSet=["name"]),
     ]
+    if with_vms:
+        props.append(pc.PropertySpec(type=vim.VirtualMachine, pathSet=["name"]))
     return objects, props
 
 
@@ -104,13 +109,14 @@ def folder_matches(folder, path, datacenter_name):
     return have[:2] == [datacenter_name, "vm"] and have[2:] == parts
 
 
-def _inventory(session, name=None, moids=()):
+def _inventory(session, name=None, moids=(), with_vms=True):
     """``(inventory, {vm moid: name})`` of the VMs called ``name`` or with one of ``moids``: one lean read.
 
     The containers (folders, datacenters, vApps) are all kept, to build paths; of the VMs only
-    the wanted ones, so memory does not grow with the VMs beyond the parsed answer.
+    the wanted ones, so memory does not grow with the VMs beyond the parsed answer. Without
+    ``with_vms`` the read holds the containers alone (its size then follows the folders).
     """
-    objects, props = _walk_spec(session)
+    objects, props = _walk_spec(session, with_vms)
     spec = vmodl.query.PropertyCollector.FilterSpec(objectSet=objects, propSet=props)
     inventory = Inventory(session.content.rootFolder._moId)
     wanted = set(moids)
@@ -176,8 +182,13 @@ def inventory_path(name, folder, datacenter):
     return "/".join(parts + [name])
 
 
-def find_vm(session, name=None, uuid=None, moid=None, folder=None, datacenter=None, use_instance_uuid=False):
-    """The VM these identity options name, or None. Raises Ambiguous when several match."""
+def find_vm(session, name=None, uuid=None, moid=None, folder=None, datacenter=None, use_instance_uuid=False,
+            templates=False):
+    """The VM these identity options name, or None. Raises Ambiguous when several match.
+
+    ``templates``: the name is expected to be a template's (which the VM list never shows), so
+    the walk is taken at once instead of after an empty list.
+    """
     if folder is not None and not folder.strip("/"):
         raise InvalidInput("folder must name a folder, for example '/DC0/vm/web' or 'web'")
     if moid:
@@ -190,20 +201,27 @@ def find_vm(session, name=None, uuid=None, moid=None, folder=None, datacenter=No
         if folder.startswith("/"):
             return None  # an absolute path is exact: nothing there
         # relative: the datacenter may sit inside a folder; the walk below decides
+    inventory = None
     if uuid:
         search = session.content.searchIndex
         matches = list(search.FindAllByUuid(datacenter=None, uuid=uuid, vmSearch=True, instanceUuid=use_instance_uuid) or [])
-        kind, value = "uuid", uuid
+        kind, value, names = "uuid", uuid, {}
     else:
-        inventory, names = _inventory(session, name=name)
-        matches = [session.ref("VirtualMachine", moid) for moid in names]
         kind, value = "name", name
+        listed = None if templates else vm_ids(session, name)
+        if listed:
+            names = dict.fromkeys(listed, name)
+        else:
+            inventory, names = _inventory(session, name=name)
+        matches = [session.ref("VirtualMachine", moid) for moid in names]
     if not matches:
         return None
     if len(matches) == 1 and not (folder or datacenter):
         return matches[0]
     if uuid:
         inventory, names = _inventory(session, moids=[vm._moId for vm in matches])
+    elif inventory is None:
+        inventory, _none = _inventory(session, with_vms=False)
     located = _narrow(session, inventory, matches, folder, datacenter)
     if len(located) > 1:
         _ambiguous(kind, value, [(vm, path, names.get(vm._moId, "?")) for vm, path in located])

@@ -65,6 +65,7 @@ class SoapSession:
         self.stub = None
         self.content = None
         self.logged_in = False
+        self.name_lookup = None  # how the last VM name was resolved (_vm_names), for reports
 
     @property
     def target(self):

@@ -371,7 +371,7 @@ def read_source(module, session, rest, names):
     if p["template_moid"]:
         ref = session.ref("VirtualMachine", p["template_moid"])
     else:
-        ref = get_vm(session, name=p["template"], folder=p["template_folder"], datacenter=p["datacenter"])
+        ref = get_vm(session, name=p["template"], folder=p["template_folder"], datacenter=p["datacenter"], templates=True)
     return source.read_template(session, ref, names), ref, None
 
 

@@ -85,8 +85,14 @@ def walk(monkeypatch):
 
     def retrieve_plain(session_, spec, max_objects=None):
         session.walks.append(spec)
-        return _walk_rows()
+        rows = _walk_rows()
+        if not any(prop.type is vim.VirtualMachine for prop in spec.propSet):
+            rows = [row for row in rows if row[0] != "VirtualMachine"]  # a containers-only read
+        return rows
     monkeypatch.setattr(_finder, "retrieve_plain", retrieve_plain)
+    session.listed = []
+    session.list_answer = None  # what the Automation API's VM list says: None = it cannot answer
+    monkeypatch.setattr(_finder, "vm_ids", lambda session_, name: session.listed.append(name) or session.list_answer)
     return session
 
 
@@ -128,3 +134,55 @@ def test_no_match_is_none_after_one_walk(walk):
     assert _finder.find_vm(walk, name="nothere") is None
     with pytest.raises(NotFound, match="no VM named 'nothere' in datacenter 'DC0'"):
         _finder.get_vm(walk, name="nothere", datacenter="DC0")
+
+
+# --- find_vm by name through vCenter's filter (the Automation API's VM list) -------------------
+def _vm_props(spec):
+    return [prop for prop in spec.propSet if prop.type is vim.VirtualMachine]
+
+
+def test_a_listed_unique_name_costs_no_walk_and_no_read(walk):
+    walk.list_answer = ["vm-u"]
+    vm = _finder.find_vm(walk, name="unique")
+    assert vm._moId == "vm-u"
+    assert walk.listed == ["unique"] and walk.walks == [] and walk.round_trips == 0
+
+
+def test_listed_vms_sharing_a_name_fail_naming_each_one_through_a_containers_read(walk):
+    walk.list_answer = ["vm-a", "vm-d1"]  # the list never shows the template vm-t
+    with pytest.raises(Ambiguous) as err:
+        _finder.find_vm(walk, name="web")
+    assert sorted(err.value.details["candidates"]) == ["/DC0/vm/a/web (vm-a)", "/DC1/vm/web (vm-d1)"]
+    assert len(walk.walks) == 1 and _vm_props(walk.walks[0]) == []  # no VM names read
+    assert walk.round_trips == 1  # the candidates' parents
+
+
+@pytest.mark.parametrize("folder, datacenter, moid", [
+    (None, "DC1", "vm-d1"),
+    ("a", "DC0", "vm-a"),
+    ("/DC0/vm/b", "DC0", None),
+])
+def test_a_folder_or_datacenter_narrows_the_listed_vms(walk, folder, datacenter, moid):
+    walk.list_answer = ["vm-a", "vm-d1"]
+    vm = _finder.find_vm(walk, name="web", folder=folder, datacenter=datacenter)
+    assert (vm._moId if vm is not None else None) == moid
+    assert len(walk.walks) == 1 and _vm_props(walk.walks[0]) == [] and walk.round_trips == 1
+
+
+def test_a_name_the_list_does_not_know_is_walked_for_a_template(walk):
+    walk.list_answer = []
+    vm = _finder.find_vm(walk, name="web", folder="tpl", datacenter=None)
+    assert vm._moId == "vm-t"
+    assert walk.listed == ["web"] and len(walk.walks) == 1 and _vm_props(walk.walks[0])
+
+
+def test_a_template_lookup_walks_without_asking_the_list(walk):
+    walk.list_answer = ["vm-u"]
+    assert _finder.find_vm(walk, name="unique", templates=True)._moId == "vm-u"
+    assert walk.listed == [] and len(walk.walks) == 1
+
+
+def test_uuid_and_moid_never_ask_the_list(walk):
+    walk.list_answer = ["vm-u"]
+    assert _finder.find_vm(walk, moid="vm-9")._moId == "vm-9"
+    assert walk.listed == []
