@@ -6,6 +6,13 @@ package main
 //
 //	GET  /lab/api                  {"enabled": true}
 //	POST /lab/api {"enabled": false}
+//
+// And like a vCenter whose vSphere Automation API service (vapi-endpoint) is
+// down while vpxd serves SOAP: the reverse proxy answers every /api and /rest
+// request with 503 and a plain-text reason. Resets with /lab/reset.
+//
+//	GET  /lab/vapi                 {"available": true}
+//	POST /lab/vapi {"available": false}
 
 import (
 	"net/http"
@@ -17,12 +24,37 @@ import (
 // apiRefused holds, per inventory, whether /api is refused (only the newest inventory is kept).
 var apiRefused sync.Map // *inventory -> *atomic.Bool
 
+// vapiDown holds, per inventory, whether the Automation API as a whole is down.
+var vapiDown sync.Map // *inventory -> *atomic.Bool
+
 func init() {
 	registerExtension("api-style", func(l *Lab) {
 		inv := l.inv()
 		flag := &atomic.Bool{}
 		apiRefused.Range(func(k, _ any) bool { apiRefused.Delete(k); return true })
 		apiRefused.Store(inv, flag)
+		down := &atomic.Bool{}
+		vapiDown.Range(func(k, _ any) bool { vapiDown.Delete(k); return true })
+		vapiDown.Store(inv, down)
+		l.HandleControl("vapi", func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				var in struct {
+					Available *bool `json:"available"`
+				}
+				if !decode(w, r, &in) {
+					return
+				}
+				if in.Available == nil {
+					writeJSON(w, 400, map[string]string{"error": `give {"available": true|false}`})
+					return
+				}
+				down.Store(!*in.Available)
+			} else if r.Method != http.MethodGet {
+				writeJSON(w, 405, map[string]string{"error": "GET or POST"})
+				return
+			}
+			writeJSON(w, 200, map[string]bool{"available": !down.Load()})
+		})
 		l.HandleControl("api", func(w http.ResponseWriter, r *http.Request) {
 			switch r.Method {
 			case http.MethodGet:
@@ -47,8 +79,15 @@ func init() {
 	})
 }
 
-// refuseAPI answers 404 to /api requests while the current inventory refuses them.
+// refuseAPI answers 404 to /api requests while the current inventory refuses them,
+// and 503 to every /api and /rest request while its Automation API is down.
 func refuseAPI(inv *inventory, w http.ResponseWriter, r *http.Request) bool {
+	if d, ok := vapiDown.Load(inv); ok && d.(*atomic.Bool).Load() && isREST(r.URL.Path) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("503 Service Unavailable (Failed to connect to endpoint: the vSphere Automation API service is not running)"))
+		return true
+	}
 	v, ok := apiRefused.Load(inv)
 	if !ok || !v.(*atomic.Bool).Load() {
 		return false

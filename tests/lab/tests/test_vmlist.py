@@ -17,7 +17,7 @@ def session(lab):
 def vm_list(lab, params=(), style="api", token=None):
     r = lab.http.get(lab.url + "/" + style + "/vcenter/vm", params=list(params),
                      headers={"vmware-api-session-id": token or session(lab)})
-    body = r.json() if r.content else None
+    body = r.json() if r.content and r.headers.get("Content-Type", "").startswith("application/json") else None
     if style == "rest" and r.status_code == 200:
         assert set(body) == {"value"}, body
         body = body["value"]
@@ -132,3 +132,17 @@ def test_more_than_4000_matches_is_an_error(tmp_path):
         assert status == 200 and body == []
     finally:
         lab_cmd("stop", state_dir=tmp_path)
+
+
+def test_the_automation_api_can_be_down_while_soap_serves(si, fresh):
+    token = session(fresh)
+    assert fresh.ctl("POST", "vapi", {"available": False}) == {"available": False}
+    for path in ("/api/session", "/rest/com/vmware/cis/session"):
+        r = fresh.http.post(fresh.url + path, auth=(fresh.user, fresh.password))
+        assert r.status_code == 503 and "Service Unavailable" in r.text
+    assert vm_list(fresh, [("names", "DC0_H0_VM0")], token=token)[0] == 503
+    assert find_vm(si, "DC0_H0_VM0").name == "DC0_H0_VM0"  # SOAP unaffected
+    fresh.ctl("POST", "vapi", {"available": "no"}, expect=400)
+    fresh.reset()
+    assert fresh.ctl("GET", "vapi") == {"available": True}
+    assert vm_list(fresh, [("names", "DC0_H0_VM0")])[0] == 200
