@@ -35,9 +35,17 @@ options:
         (or C(vm/web/prod)), is read inside the VM folder of any datacenter, or of O(datacenter) when given.
       - Used with O(name) and O(uuid); ignored with O(moid).
       - With O(name), an absolute folder (or a relative one together with O(datacenter)) makes the lookup a single
-        inventory-path query whose cost does not grow with the inventory; without it every VM name (templates
-        included) is read in one call, whose answer vCenter has to build for the whole inventory (the module
-        parses it lean, keeping only the VMs of that name). On large inventories, give the folder.
+        inventory-path query.
+      - Without it, vCenter itself filters by the name, through the vSphere Automation API's VM list
+        (C(GET /api/vcenter/vm?names=), or C(/rest/vcenter/vm) on 6.7), over the same connection and credentials, in
+        three short calls whose cost does not grow with the inventory.
+      - That list never shows templates, so a name it does not know (a template's, or a VM that does not exist) is
+        looked up by reading every VM name in one call, whose answer grows with the inventory (about 230 bytes per VM).
+        The same read is the fall-back when the Automation API cannot answer (an ESXi host, a vCenter whose
+        C(vapi-endpoint) service is down, a login it refuses) and for names holding C(%), C(/) or C(\), which vCenter
+        stores escaped; the module then warns (except for ESXi and escaped names, where the walk is expected).
+      - Through the list, a template that shares its name with VMs is not a candidate; give O(folder), O(uuid) or
+        O(moid) to address it.
     type: str
   datacenter:
     description:

@@ -246,5 +246,7 @@ def open_vm(module, session, paths=None, reader=None):
     """
     with module.doing("find VM '%s'" % vm_label(module.params)):
         vm_ref = get_vm(session, **vm_identity(module.params))
+        if getattr(session, "name_lookup_warning", None):
+            module.warn(session.name_lookup_warning)
         values = reader(session, vm_ref) if reader is not None else read_one(session, vm_ref, paths, what="VM")
     return vm_ref, values

@@ -66,6 +66,7 @@ class SoapSession:
         self.content = None
         self.logged_in = False
         self.name_lookup = None  # how the last VM name was resolved (_vm_names), for reports
+        self.name_lookup_warning = None  # set when the VM list should have answered and could not
 
     @property
     def target(self):

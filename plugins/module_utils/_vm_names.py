@@ -16,7 +16,10 @@ What the list cannot do decides when it is used (``vm_ids`` returns None, and th
 - an ESXi host has no Automation API; a vCenter whose endpoint is down or refuses the account.
 - names holding ``%``, ``/`` or ``\\``: vCenter stores them escaped, and the walk compares them
   exactly as stored.
-Why it fell back is kept in ``session.name_lookup`` for the module to report.
+How the name was resolved is kept in ``session.name_lookup`` ("list", or "walk: <why>"); when the
+list should have answered and could not (login refused, endpoint down or missing, a failed
+list), ``session.name_lookup_warning`` says so for the module to warn: the task still works,
+at the walk's cost.
 """
 
 from __future__ import annotations
@@ -74,6 +77,13 @@ def _login(session):
     raise Unavailable("the server has no Automation API (/api and /rest answer 404)")
 
 
+def _fall_back(session, why):
+    session.name_lookup = "walk: " + why
+    session.name_lookup_warning = (
+        "VM names were resolved by walking the whole inventory, not by vCenter's VM list (%s); the task is "
+        "unaffected, but the walk costs more as the inventory grows. Give folder, uuid or moid to avoid it." % why)
+
+
 def vm_ids(session, name):
     """The moids of the VMs (not templates) called ``name``, or None when the list cannot say.
 
@@ -88,15 +98,13 @@ def vm_ids(session, name):
     try:
         style, token = _login(session)
     except Unavailable as exc:
-        session.name_lookup = "walk: %s" % exc
-        return None
+        return _fall_back(session, str(exc))
     auth = {SESSION_HEADER: token}
     try:
         path, key = LIST[style]
         status, body = _call(session, "GET", path + "?" + urlencode({key: name}), auth)
     except Unavailable as exc:
-        session.name_lookup = "walk: %s" % exc
-        return None
+        return _fall_back(session, str(exc))
     finally:
         try:
             _call(session, "DELETE", LOGIN[style], auth)
@@ -105,8 +113,7 @@ def vm_ids(session, name):
     if style == "rest" and isinstance(body, dict):
         body = body.get("value")
     if status != 200 or not isinstance(body, list):
-        session.name_lookup = "walk: the VM list answered HTTP %s" % status
-        return None
+        return _fall_back(session, "the VM list answered HTTP %s" % status)
     session.name_lookup = "list"
     # the filter is vCenter's; the exact comparison is ours, as the walk makes it
     return [vm["vm"] for vm in body if isinstance(vm, dict) and vm.get("name") == name and vm.get("vm")]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from pyVmomi import vim
@@ -186,3 +188,28 @@ def test_uuid_and_moid_never_ask_the_list(walk):
     walk.list_answer = ["vm-u"]
     assert _finder.find_vm(walk, moid="vm-9")._moId == "vm-9"
     assert walk.listed == []
+
+
+
+class _Module:
+    """What open_vm uses of a VSphereModule: params, doing() and warn()."""
+
+    def __init__(self, **params):
+        self.params, self.warnings = params, []
+
+    def doing(self, what):
+        return contextlib.nullcontext()
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+
+@pytest.mark.parametrize("warning", [None, "VM names were resolved by walking the whole inventory (endpoint down)"])
+def test_open_vm_warns_only_when_the_list_should_have_answered(walk, monkeypatch, warning):
+    def list_down(session_, name):
+        session_.name_lookup_warning = warning  # None: an expected walk (ESXi, an escaped name)
+    monkeypatch.setattr(_finder, "vm_ids", list_down)
+    module = _Module(name="unique")
+    vm_ref, values = _finder.open_vm(module, walk, reader=lambda session_, ref: {"name": "unique"})
+    assert vm_ref._moId == "vm-u" and values == {"name": "unique"}
+    assert module.warnings == ([warning] if warning else [])

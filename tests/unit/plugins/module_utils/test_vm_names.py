@@ -54,7 +54,7 @@ class FakeStub:
 
 def session(routes, api_type="VirtualCenter"):
     return NS(stub=FakeStub(routes), params={"username": "admin@vsphere.local", "password": "pä:ss"},
-              content=NS(about=NS(apiType=api_type)), name_lookup=None)
+              content=NS(about=NS(apiType=api_type)), name_lookup=None, name_lookup_warning=None)
 
 
 API_OK = {("POST", "/api/session"): (201, "tok-1"), ("DELETE", "/api/session"): (204, None)}
@@ -106,6 +106,7 @@ def test_no_usable_login_means_the_walk_and_why(routes, reason):
     s = session(routes)
     assert _vm_names.vm_ids(s, "web") is None
     assert s.name_lookup.startswith("walk: ") and reason in s.name_lookup
+    assert reason in s.name_lookup_warning and "walking the whole inventory" in s.name_lookup_warning
 
 
 @pytest.mark.parametrize("answer, reason", [
@@ -116,7 +117,7 @@ def test_no_usable_login_means_the_walk_and_why(routes, reason):
 def test_a_failed_list_means_the_walk_and_still_logs_out(answer, reason):
     s = session(api({("GET", "/api/vcenter/vm"): answer}))
     assert _vm_names.vm_ids(s, "web") is None
-    assert reason in s.name_lookup
+    assert reason in s.name_lookup and reason in s.name_lookup_warning
     assert s.stub.sent[-1][:2] == ("DELETE", "/api/session")
 
 
@@ -130,13 +131,13 @@ def test_a_failed_logout_does_not_lose_the_answer():
 def test_names_vcenter_stores_escaped_are_walked_without_a_call(name):
     s = session(API_OK)
     assert _vm_names.vm_ids(s, name) is None and s.stub.sent == []
-    assert "escaped" in s.name_lookup
+    assert "escaped" in s.name_lookup and s.name_lookup_warning is None  # expected: nothing to warn about
 
 
 def test_an_esxi_host_is_walked_without_a_call():
     s = session(API_OK, api_type="HostAgent")
     assert _vm_names.vm_ids(s, "web") is None and s.stub.sent == []
-    assert "ESXi" in s.name_lookup
+    assert "ESXi" in s.name_lookup and s.name_lookup_warning is None
 
 
 def test_a_closing_connection_is_not_returned_to_the_pool():
