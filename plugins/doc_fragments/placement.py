@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # Where a new VM goes, by names (module_utils/_placement.py resolves them in one read).
+    # Where a new VM goes, by names (module_utils/_placement.py resolves them in one read, a VM folder by its path).
     # A module overrides an entry's description where its meaning differs (e.g. whether the
     # datastore is required); the option's type stays the fragment's.
     DOCUMENTATION = r"""

@@ -51,8 +51,33 @@ def inventory():
     return rows
 
 
+class PathIndex:
+    """SearchIndex.FindByInventoryPath over the fake inventory's folders; ``asked`` lists the paths."""
+
+    def __init__(self, rows):
+        self.asked = []
+        by_moid = {ref._moId: (ref, values) for ref, values in rows}
+        self.paths = {}
+        for ref, values in rows:
+            if not isinstance(ref, vim.Folder) or ref._moId == ROOT._moId:
+                continue
+            names, at = [], ref._moId
+            while at in by_moid and at != ROOT._moId:
+                names.append(by_moid[at][1]["name"])
+                parent = by_moid[at][1]["parent"]
+                at = parent._moId if parent is not None else None
+            self.paths["/".join(reversed(names))] = ref
+
+    def FindByInventoryPath(self, path):  # noqa: N802 (the vSphere name)
+        self.asked.append(path)
+        return self.paths.get(path)
+
+
 def session():
-    return FakeSession(inventory(), root=ROOT)
+    rows = inventory()
+    fake = FakeSession(rows, root=ROOT)
+    fake.content.searchIndex = PathIndex(rows)
+    return fake
 
 
 def moids(placement):
@@ -95,17 +120,30 @@ def test_nothing_asked_costs_nothing():
     assert moids(resolve(fake)) == {} and fake.round_trips == 0
 
 
-def test_only_the_vm_folders_are_walked_when_a_folder_is_asked():
+def test_the_vm_folders_are_never_walked_a_folder_is_an_inventory_path():
+    for asked in ({"datacenter": "DC0"}, {"folder": "/DC0/vm"}):
+        fake = session()
+        resolve(fake, **asked)
+        (spec,) = fake.content.propertyCollector.calls[0][1]
+        paths = sorted(t.path for t in spec.objectSet[0].selectSet)
+        assert "vmFolder" not in paths and "hostFolder" in paths
+        assert not any(prop.type is vim.VirtualMachine for prop in spec.propSet)
+    assert fake.content.searchIndex.asked == ["DC0/vm"]
+
+
+@pytest.mark.parametrize("asked, paths", [
+    ({"folder": "/DC0/vm/web"}, ["DC0/vm/web"]),
+    ({"folder": "web", "datacenter": "DC0"}, ["DC0/vm/web"]),
+    ({"folder": "web"}, ["DC0/vm/web", "lab/DC1/vm/web"]),  # one per datacenter, not per VM
+    ({"folder": "/DC0/host"}, []),  # not a VM folder: nothing to ask
+])
+def test_a_folder_costs_one_path_query_per_candidate_datacenter(asked, paths):
     fake = session()
-    resolve(fake, datacenter="DC0")
-    (spec,) = fake.content.propertyCollector.calls[0][1]
-    paths = sorted(t.path for t in spec.objectSet[0].selectSet)
-    assert "vmFolder" not in paths and "hostFolder" in paths
-    fake = session()
-    resolve(fake, folder="/DC0/vm")
-    (spec,) = fake.content.propertyCollector.calls[0][1]
-    assert "vmFolder" in [t.path for t in spec.objectSet[0].selectSet]
-    assert not any(prop.type is vim.VirtualMachine for prop in spec.propSet)
+    try:
+        resolve(fake, **asked)
+    except NotFound:
+        assert not paths
+    assert fake.content.searchIndex.asked == paths and fake.round_trips == 1
 
 
 BAD = [
@@ -118,6 +156,7 @@ BAD = [
     ({"folder": "nope", "datacenter": "DC1"}, NotFound, "no VM folder 'nope' in datacenter 'DC1'", None),
     ({"folder": "/DC0/vm/nope"}, NotFound, "no VM folder '/DC0/vm/nope'", None),
     ({"datacenter": "DC1", "folder": "/DC0/vm/web"}, InvalidInput, "folder 'web' is not in datacenter 'DC1'", None),
+    ({"folder": "/DC0/host"}, NotFound, "no VM folder '/DC0/host'", None),
     ({"cluster": " "}, InvalidInput, "cluster must name a cluster", None),
 ]
 
