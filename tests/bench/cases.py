@@ -68,7 +68,8 @@ class PowerOff(Case):
     label = "vm_power: power off"
     module = "vm_power"
     task = "PowerOff"
-    budget = (7, "calls", 3)
+    # login 2, the VM list 3 (REST login, list, logout), read, power-off, the task's filter, logout
+    budget = (9, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "state": "powered-off"}
@@ -81,6 +82,7 @@ class PowerOffInFolder(PowerOff):
     """The same power-off with the VM's folder given: the lookup is an inventory path."""
     label = "vm_power: power off, name + folder"
     variant = True
+    budget = (7, "calls", 3)  # FindByInventoryPath instead of the VM list's 3
 
     def args(self, lab):
         return {"name": VM, "folder": "/DC0/vm", "state": "powered-off"}
@@ -91,6 +93,7 @@ class PowerOffNoop(PowerOff):
     label = "vm_power: no-op re-run (already off)"
     variant = True
     task = None  # no task runs
+    budget = (7, "calls", 0)  # login 2, the VM list 3, read, logout
 
     def prepare(self, lab):
         power(lab, "off")
@@ -103,6 +106,7 @@ class PowerOffNoop(PowerOff):
 
 class PowerOffNoopInFolder(PowerOffNoop):
     label = "vm_power: no-op re-run, name + folder"
+    budget = (5, "calls", 0)
 
     def args(self, lab):
         return {"name": VM, "folder": "/DC0/vm", "state": "powered-off"}
@@ -112,7 +116,7 @@ class SnapshotCreate(Case):
     label = "vm_snapshot: create"
     module = "vm_snapshot"
     task = "CreateSnapshotEx"
-    budget = (7, "calls", 3)
+    budget = (9, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "snapshot_name": "bench", "state": "present"}
@@ -126,6 +130,7 @@ class SnapshotCreate(Case):
 class SnapshotCreateInFolder(SnapshotCreate):
     label = "vm_snapshot: create, name + folder"
     variant = True
+    budget = (7, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "folder": "/DC0/vm", "snapshot_name": "bench", "state": "present"}
@@ -135,7 +140,7 @@ class CpuMemory(Case):
     label = "vm_hardware: CPU + memory"
     module = "vm_hardware"
     task = "ReconfigVm"
-    budget = (8, "calls", 3)
+    budget = (10, "calls", 3)
 
     def args(self, lab):
         return {"name": VM, "num_cpus": 2, "memory_mb": 2048}

@@ -155,7 +155,7 @@ def floor(workdir, venv, listed, timeout):
 
 
 def run(lab, plugin, path, venv, delay_ms, timeout):
-    lab.ctl("POST", "delay", {"soap_ms": delay_ms})
+    lab.ctl("POST", "delay", {"soap_ms": delay_ms, "rest_ms": delay_ms})
     lab.ctl("POST", "calls/reset")
     env = dict(os.environ, ANSIBLE_INVENTORY_UNPARSED_FAILED="true", ANSIBLE_INVENTORY_ENABLED=plugin,
                PYTHONWARNINGS="ignore")
@@ -174,7 +174,7 @@ def run(lab, plugin, path, venv, delay_ms, timeout):
     except subprocess.TimeoutExpired:
         return {"seconds": None, "calls": lab.ctl("GET", "calls")["total"], "hosts": None, "error": "timeout"}
     calls = lab.ctl("GET", "calls")
-    lab.ctl("POST", "delay", {"soap_ms": 0})
+    lab.ctl("POST", "delay", {"soap_ms": 0, "rest_ms": 0})
     if proc.returncode != 0:
         return {"seconds": seconds, "calls": calls["total"], "hosts": None, "error": proc.stderr.strip()[-300:]}
     hosts = len(json.loads(proc.stdout)["_meta"]["hostvars"])

@@ -87,6 +87,7 @@ class BenchLab:
         body = {}
         if soap_ms is not None:
             body["soap_ms"] = soap_ms
+            body["rest_ms"] = soap_ms  # a REST round trip costs what a SOAP one does
         if tasks is not None:
             body["tasks"] = tasks
         return self.ctl("POST", "delay", body)
