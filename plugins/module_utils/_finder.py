@@ -33,7 +33,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._bulk_read impo
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
 from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read, read_one
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_names import vm_ids
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_names import escaped, vm_ids
 
 
 def _walk_spec(session, with_vms=True):
@@ -180,6 +180,15 @@ def inventory_path(name, folder, datacenter):
     if not absolute:
         parts = [datacenter, "vm"] + parts
     return "/".join(parts + [name])
+
+
+def wants_vm_list(params):
+    """Whether find_vm will ask vCenter's VM list for these identity options (a name it cannot
+    resolve by inventory path), so the module may start the list's REST login early."""
+    name = params.get("name")
+    if not name or params.get("uuid") or params.get("moid") or escaped(name):
+        return False
+    return inventory_path(name, params.get("folder"), params.get("datacenter")) is None
 
 
 def find_vm(session, name=None, uuid=None, moid=None, folder=None, datacenter=None, use_instance_uuid=False,

@@ -116,11 +116,20 @@ class VSphereModule(AnsibleModule):
         return self.action
 
     @contextlib.contextmanager
-    def soap(self):
-        """A logged-in SOAP session, logged out whatever happens."""
+    def soap(self, finds_vm=False):
+        """A logged-in SOAP session, logged out whatever happens.
+
+        ``finds_vm``: the module will look its VM up from the identity options (_finder.open_vm);
+        when that takes vCenter's VM list, its REST login starts during the SOAP login.
+        """
         session = _transport("soap").SoapSession(self.params)
+        hook = None
+        if finds_vm:
+            from ansible_collections.opensphere.vsphere.plugins.module_utils import _finder, _vm_names
+            if _finder.wants_vm_list(self.params):
+                hook = _vm_names.prefetch_login
         with self.doing("connect to vCenter %s as %s" % (session.target, self.params["username"])):
-            session.connect()
+            session.connect(after_content=hook)
         try:
             yield session
         finally:

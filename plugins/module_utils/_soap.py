@@ -67,12 +67,15 @@ class SoapSession:
         self.logged_in = False
         self.name_lookup = None  # how the last VM name was resolved (_vm_names), for reports
         self.name_lookup_warning = None  # set when the VM list should have answered and could not
+        self.rest_prefetch = None  # _vm_names.Prefetch: the VM list's REST login started ahead
 
     @property
     def target(self):
         return "%s:%s" % (self.params["hostname"], self.params["port"])
 
-    def connect(self):
+    def connect(self, after_content=None):
+        """Log in. ``after_content(session)`` runs once the ServiceContent is read, before the Login
+        (the name lookup starts its REST login there, to overlap the two)."""
         p = self.params
         self.stub = SoapStubAdapter(
             host=p["hostname"],
@@ -86,7 +89,13 @@ class SoapSession:
         try:
             self.content = vim.ServiceInstance("ServiceInstance", self.stub).RetrieveContent()
             self.stub.ComputeVersionInfo(best_version(self.content.about.apiVersion))
-            self.content.sessionManager.Login(p["username"], p["password"], None)
+            if after_content is not None:
+                after_content(self)
+            try:
+                self.content.sessionManager.Login(p["username"], p["password"], None)
+            except BaseException:
+                self._close_prefetch()  # nobody will close this session: end what the hook started
+                raise
         except ssl.SSLCertVerificationError as exc:
             raise ConnectionFailed(untrusted_hint(exc), fault_type=type(exc).__name__)
         except (OSError, http.client.HTTPException) as exc:
@@ -108,7 +117,13 @@ class SoapSession:
             pass  # the session is gone either way; logout is best effort on a failing path
         finally:
             self.logged_in = False
+            self._close_prefetch()  # after the SOAP logout: a REST logout still running overlaps it
             self.stub.DropConnections()
+
+    def _close_prefetch(self):
+        prefetch, self.rest_prefetch = self.rest_prefetch, None
+        if prefetch is not None:
+            prefetch.close()
 
     def __enter__(self):
         return self.connect()

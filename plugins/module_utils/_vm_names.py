@@ -7,8 +7,10 @@
 only the VMs of that name, so its cost does not grow with the inventory, where the SOAP walk
 (_finder) has the server send every VM's name. Three HTTP round trips: log in, list, log out.
 They go over the SOAP session's own connection pool (same host, port, TLS context and proxy
-tunnel), so a kept-alive connection costs no new TLS handshake, and no HTTP library is
-imported for them.
+tunnel), so no HTTP library is imported for them. Only the list waits: a module that will look
+a VM up by name starts the REST login (``Prefetch``) while the SOAP login runs, and the REST
+logout runs while the module goes on, joined when the SOAP session closes, so the name costs
+the task about one round trip, as an inventory-path query does.
 
 What the list cannot do decides when it is used (``vm_ids`` returns None, and the caller walks):
 - templates are not VMs for this service: it never lists them. A name it does not know may be a
@@ -27,6 +29,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import threading
 from urllib.parse import urlencode
 
 LOGIN = {"api": "/api/session", "rest": "/rest/com/vmware/cis/session"}
@@ -77,6 +80,67 @@ def _login(session):
     raise Unavailable("the server has no Automation API (/api and /rest answer 404)")
 
 
+def escaped(name):
+    """Whether vCenter stores ``name`` escaped (then only the walk compares it as stored)."""
+    return any(ch in name for ch in "%/\\")
+
+
+class Prefetch:
+    """The REST login started ahead (in a thread, on its own pooled connection) and the logout run behind.
+
+    ``login()`` waits for the login's outcome; ``logout_later(style, token)`` sends the logout in a
+    thread; ``close()`` waits for both and logs out a session nobody used. Never raises from a thread.
+    """
+
+    def __init__(self, session):
+        self.session = session
+        self.outcome = None  # (style, token) or Unavailable
+        self.used = False
+        self.logout_thread = None
+        self.login_thread = threading.Thread(target=self._login, name="opensphere-rest-login", daemon=True)
+        self.login_thread.start()
+
+    def _login(self):
+        try:
+            self.outcome = _login(self.session)
+        except Unavailable as exc:
+            self.outcome = exc
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # a thread must hand every failure over
+            self.outcome = Unavailable("REST login: %s" % exc)
+
+    def login(self):
+        self.login_thread.join()
+        self.used = True
+        if isinstance(self.outcome, Exception):
+            raise self.outcome
+        return self.outcome
+
+    def logout_later(self, style, token):
+        self.logout_thread = threading.Thread(target=_logout, args=(self.session, style, token),
+                                              name="opensphere-rest-logout", daemon=True)
+        self.logout_thread.start()
+
+    def close(self):
+        self.login_thread.join()
+        if not self.used and isinstance(self.outcome, tuple):
+            _logout(self.session, *self.outcome)
+        if self.logout_thread is not None:
+            self.logout_thread.join()
+
+
+def prefetch_login(session):
+    """SoapSession.connect's ``after_content`` hook: start the REST login (not on an ESXi host)."""
+    if getattr(session.content.about, "apiType", None) != "HostAgent":
+        session.rest_prefetch = Prefetch(session)
+
+
+def _logout(session, style, token):
+    try:
+        _call(session, "DELETE", LOGIN[style], {SESSION_HEADER: token})
+    except Unavailable:
+        pass  # the session expires on its own; the answer is what matters
+
+
 def _fall_back(session, why):
     session.name_lookup = "walk: " + why
     session.name_lookup_warning = (
@@ -87,29 +151,30 @@ def _fall_back(session, why):
 def vm_ids(session, name):
     """The moids of the VMs (not templates) called ``name``, or None when the list cannot say.
 
-    An empty list is a real answer: no VM has that name (a template still may).
+    An empty list is a real answer: no VM has that name (a template still may). Uses the
+    session's ``rest_prefetch`` (a Prefetch) when the module started one.
     """
-    if any(ch in name for ch in "%/\\"):
+    if escaped(name):
         session.name_lookup = "walk: the name holds a character vCenter stores escaped"
         return None
     if getattr(session.content.about, "apiType", None) == "HostAgent":
         session.name_lookup = "walk: an ESXi host has no Automation API"
         return None
+    prefetch = getattr(session, "rest_prefetch", None)
     try:
-        style, token = _login(session)
+        style, token = prefetch.login() if prefetch is not None else _login(session)
     except Unavailable as exc:
         return _fall_back(session, str(exc))
-    auth = {SESSION_HEADER: token}
     try:
         path, key = LIST[style]
-        status, body = _call(session, "GET", path + "?" + urlencode({key: name}), auth)
+        status, body = _call(session, "GET", path + "?" + urlencode({key: name}), {SESSION_HEADER: token})
     except Unavailable as exc:
         return _fall_back(session, str(exc))
     finally:
-        try:
-            _call(session, "DELETE", LOGIN[style], auth)
-        except Unavailable:
-            pass  # the session expires on its own; the answer is what matters
+        if prefetch is not None:
+            prefetch.logout_later(style, token)
+        else:
+            _logout(session, style, token)
     if style == "rest" and isinstance(body, dict):
         body = body.get("value")
     if status != 200 or not isinstance(body, list):

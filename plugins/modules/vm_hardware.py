@@ -589,7 +589,7 @@ def handlers(module, session, vm_ref, name, ctx, state):
 
 def main_flow(module):
     p = module.params
-    with module.soap() as session:
+    with module.soap(finds_vm=True) as session:
         vm_ref, (vm, ctx) = open_vm(module, session, reader=lambda s, ref: read(s, ref, inventory=needs_inventory(p)))
         name = vm["name"]
         module.context.update(vm=summary(vm), power_cycled=False, power_cycle_method=None)

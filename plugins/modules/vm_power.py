@@ -372,7 +372,7 @@ def wait_for_ip(module, session, vm_ref, name):
 
 def main_flow(module):
     p = module.params
-    with module.soap() as session:
+    with module.soap(finds_vm=True) as session:
         vm_ref, values = open_vm(module, session, READ_PATHS)
         before = vm_facts(vm_ref._moId, values)
         module.context["vm"] = before

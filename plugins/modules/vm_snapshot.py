@@ -370,7 +370,7 @@ def target_of(the_plan, rows, after_rows):
 
 def main_flow(module):
     p = module.params
-    with module.soap() as session:
+    with module.soap(finds_vm=True) as session:
         vm_ref, values = open_vm(module, session, READ_PATHS)
         before = {"vm": vm_facts(vm_ref._moId, values), "snapshots": flatten(values.get("snapshot"))}
         rows = before["snapshots"]

@@ -72,11 +72,11 @@ def measure(state_dir, delay_ms, runs):
                 calls = lab.calls()
             if found is None:
                 raise RuntimeError("%s found nothing at %d VMs" % (label, vms))
-            by_method = {k: v for k, v in calls["by_method"].items()}
+            by_method = dict(calls["by_method"])
             rows.append({"lookup": label, "vms": vms, "wall_median": statistics.median(walls), "wall_min": min(walls),
                          "calls": sum(by_method.values()), "by_method": by_method})
-            print("  %-48s %6d VMs  %.3f s (min %.3f)  calls %d" % (label, vms, rows[-1]["wall_median"], min(walls),
-                                                                     rows[-1]["calls"]), flush=True)
+            print("  %-48s %6d VMs  %.3f s (min %.3f)  calls %d"
+                  % (label, vms, rows[-1]["wall_median"], min(walls), rows[-1]["calls"]), flush=True)
     finally:
         session.close()
         lab.set_delay(soap_ms=0)

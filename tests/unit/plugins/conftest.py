@@ -18,7 +18,7 @@ def fake_session(monkeypatch):
     session = FakeSession()
 
     @contextlib.contextmanager
-    def soap(self):
+    def soap(self, finds_vm=False):
         yield session
 
     monkeypatch.setattr(_module.VSphereModule, "soap", soap)
@@ -59,7 +59,7 @@ def fake_vm(monkeypatch):
         vm = session.ref("VirtualMachine", "vm-1")
 
         @contextlib.contextmanager
-        def soap(self):
+        def soap(self, finds_vm=False):
             yield session
 
         def open_vm_read(session_, obj, paths, what="object"):

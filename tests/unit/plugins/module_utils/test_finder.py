@@ -190,7 +190,6 @@ def test_uuid_and_moid_never_ask_the_list(walk):
     assert walk.listed == []
 
 
-
 class _Module:
     """What open_vm uses of a VSphereModule: params, doing() and warn()."""
 
@@ -213,3 +212,18 @@ def test_open_vm_warns_only_when_the_list_should_have_answered(walk, monkeypatch
     vm_ref, values = _finder.open_vm(module, walk, reader=lambda session_, ref: {"name": "unique"})
     assert vm_ref._moId == "vm-u" and values == {"name": "unique"}
     assert module.warnings == ([warning] if warning else [])
+
+
+@pytest.mark.parametrize("params, wanted", [
+    ({"name": "web"}, True),
+    ({"name": "web", "datacenter": "DC0"}, True),
+    ({"name": "web", "folder": "web"}, True),               # relative without a datacenter: not a path
+    ({"name": "web", "folder": "/DC0/vm"}, False),          # an inventory path answers it
+    ({"name": "web", "folder": "web", "datacenter": "DC0"}, False),
+    ({"name": "a%2fb"}, False),                             # escaped names are walked
+    ({"uuid": "4211"}, False),
+    ({"moid": "vm-1"}, False),
+    ({}, False),
+])
+def test_the_list_login_starts_early_only_when_the_list_will_be_asked(params, wanted):
+    assert _finder.wants_vm_list(params) is wanted

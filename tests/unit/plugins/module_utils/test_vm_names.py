@@ -152,3 +152,45 @@ def test_a_closing_connection_is_not_returned_to_the_pool():
     s.stub.routes = routes
     assert _vm_names.vm_ids(s, "x") == []
     assert s.stub.returned == []
+
+
+# --- the login started ahead, the logout run behind -------------------------------------------
+def test_a_prefetched_login_is_used_once_and_its_logout_joined_at_close():
+    s = session(api({("GET", "/api/vcenter/vm"): (200, [{"vm": "vm-7", "name": "web"}])}))
+    _vm_names.prefetch_login(s)
+    assert _vm_names.vm_ids(s, "web") == ["vm-7"]
+    s.rest_prefetch.close()
+    assert [(m, p.split("?")[0]) for m, p, _h in s.stub.sent] == [
+        ("POST", "/api/session"), ("GET", "/api/vcenter/vm"), ("DELETE", "/api/session")]
+
+
+def test_an_unused_prefetched_login_is_logged_out_at_close():
+    s = session(API_OK)
+    _vm_names.prefetch_login(s)
+    s.rest_prefetch.close()
+    assert [m for m, _p, _h in s.stub.sent] == ["POST", "DELETE"]
+
+
+def test_a_failed_prefetched_login_means_the_walk_with_its_reason():
+    s = session({("POST", "/api/session"): (503, None)})
+    _vm_names.prefetch_login(s)
+    assert _vm_names.vm_ids(s, "web") is None
+    assert "HTTP 503" in s.name_lookup_warning
+    s.rest_prefetch.close()
+    assert [m for m, _p, _h in s.stub.sent] == ["POST"]
+
+
+def test_an_unexpected_error_in_the_login_thread_is_handed_over():
+    s = session(API_OK)
+
+    def broken_pool():
+        raise ValueError("pool broken")
+    s.stub.GetConnection = broken_pool
+    _vm_names.prefetch_login(s)
+    assert _vm_names.vm_ids(s, "web") is None and "pool broken" in s.name_lookup
+
+
+def test_no_prefetch_on_an_esxi_host():
+    s = session(API_OK, api_type="HostAgent")
+    _vm_names.prefetch_login(s)
+    assert getattr(s, "rest_prefetch", None) is None and s.stub.sent == []
