@@ -47,6 +47,7 @@ func (l *Lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		rw.style = restStyle(r)
+		aliasREST(r) // library.go: a path Go's mux cannot hold beside vcsim's
 		inv.mux.ServeHTTP(rw, r)
 		rw.finishREST(l, r)
 		return
