@@ -93,4 +93,3 @@ def apply(entries, paths):
         ref = (entry.get("library"), entry.get("library_item"))
         if ref in paths:
             entry.update(type="iso", iso_path=paths[ref], from_library=True)
-

@@ -41,6 +41,7 @@ def test_both_styles_list_the_same_storage(fresh, iso_item):
     assert code == 200
     code, rest = storage(fresh, iso_item["item"], "rest")
     assert code == 200
+
     def key(s):
         return s["name"], s["storage_uris"], s["cached"], s["size"], s["storage_backing"]["datastore_id"]
     assert sorted(map(key, api)) == sorted(map(key, rest))
