@@ -137,8 +137,14 @@ class VSphereModule(AnsibleModule):
 
     @contextlib.contextmanager
     def rest(self):
-        """A logged-in vSphere Automation API session, logged out whatever happens."""
-        session = _transport("rest").RestSession(self.params)
+        """A logged-in vSphere Automation API session, logged out whatever happens.
+
+        A SOAP module that needs REST only for some requests (vm_hardware's library ISO) opens it here
+        without declaring the transport; requests is then checked when it is first needed."""
+        lib = _transport("rest")
+        if not lib.HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=lib.REQUESTS_IMPORT_ERROR)
+        session = lib.RestSession(self.params)
         with self.doing("log in to the vSphere Automation API at %s as %s" % (session.base, self.params["username"])):
             session.connect()
         try:

@@ -263,12 +263,20 @@ options:
     type: dict
     suboptions:
       type:
-        description: V(iso) mounts O(cdrom.iso_path); V(client) uses the client device; V(none) leaves the drive empty.
+        description:
+          - V(iso) mounts O(cdrom.iso_path) or the ISO item O(cdrom.library_item); V(client) uses the client device; V(none)
+            leaves the drive empty.
         type: str
         required: true
         choices: [iso, client, none]
       iso_path:
-        description: ISO file as C([datastore] folder/file.iso); the file must exist.
+        description: ISO file as C([datastore] folder/file.iso); the file must exist. Not with O(cdrom.library).
+        type: str
+      library:
+        description: Content library holding O(cdrom.library_item), by name (as O(cdroms[].library)).
+        type: str
+      library_item:
+        description: ISO image item of O(cdrom.library), by name, whose C(.iso) file the drive mounts.
         type: str
   cdroms:
     description:
@@ -303,7 +311,18 @@ options:
         type: str
         choices: [iso, client, none]
       iso_path:
-        description: ISO file as C([datastore] folder/file.iso); the file must exist.
+        description: ISO file as C([datastore] folder/file.iso); the file must exist. Not with O(cdroms[].library).
+        type: str
+      library:
+        description:
+          - Content library holding O(cdroms[].library_item), by name; with it the drive mounts the item's ISO file
+            (O(cdroms[].type) is then V(iso) and may be left out). Not with O(cdroms[].iso_path).
+          - The item is found through the vSphere Automation API (REST), which the module logs in to only when an entry
+            names a library. Its one C(.iso) file must be cached on a datastore (a subscribed library's item must be
+            synchronized first); the drive gets that file's C([datastore] path) as its backing, which RV(vm.cdroms) reports.
+        type: str
+      library_item:
+        description: ISO image item (type C(iso)) of O(cdroms[].library), by name.
         type: str
       state:
         description: V(absent) removes the drive named by O(cdroms[].label) or O(cdroms[].unit_number).
@@ -332,6 +351,9 @@ options:
 notes:
   - New disks, controllers and network adapters get their labels (C(Hard disk 3), C(SCSI controller 1)) from vCenter; the
     result reads them back after the change (in check mode they are null).
+  - A content library ISO item (O(cdroms[].library)) is mounted as the drive's ISO file backing, in the same one reconfigure
+    as every other change, not with the vSphere Automation API's C(vcenter/iso/image) mount; that call always adds a new
+    drive, cannot name an existing one, and runs outside the module's plan, so check mode could not predict it.
 seealso:
   - module: opensphere.vsphere.vm_power
 """
@@ -404,6 +426,14 @@ EXAMPLES = r"""
     cdrom:
       type: iso
       iso_path: "[LocalDS_0] iso/tools.iso"
+
+- name: Mount the ISO item of a content library in the first drive (a second run sees it mounted)
+  opensphere.vsphere.vm_hardware:
+    name: DC0_C0_RP0_VM0
+    cdroms:
+      - position: 1
+        library: isos
+        library_item: tools
 """
 
 RETURN = r"""
@@ -518,6 +548,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._module import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._power import power_on, shutdown_guest
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vmodl
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware import library_iso
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.cdroms import isos_to_check
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import check_options, plan
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.read import (
@@ -587,9 +618,23 @@ def handlers(module, session, vm_ref, name, ctx, state):
             "power_on": back_on}
 
 
+def library_isos(module, session):
+    """Resolve the content library ISO items the CD-ROM entries name to their files (REST only then)."""
+    p = module.params
+    entries = p["cdroms"] or ([p["cdrom"]] if p["cdrom"] else [])
+    refs = library_iso.library_refs(entries)
+    if not refs:
+        return
+    with module.doing("find the content library ISO item%s %s" % ("s" if len(refs) > 1 else "", ", ".join("%s/%s" % r for r in refs))):
+        with module.rest() as rest:
+            paths = library_iso.resolve(rest, session, refs)
+    library_iso.apply(entries, paths)
+
+
 def main_flow(module):
     p = module.params
     with module.soap(finds_vm=True) as session:
+        library_isos(module, session)
         vm_ref, (vm, ctx) = open_vm(module, session, reader=lambda s, ref: read(s, ref, inventory=needs_inventory(p)))
         name = vm["name"]
         module.context.update(vm=summary(vm), power_cycled=False, power_cycle_method=None)
@@ -659,12 +704,14 @@ def main():
             "disks": {"type": "list", "elements": "dict", "options": disk, "mutually_exclusive": [["size_gb", "size_mb"]]},
             "nics": {"type": "list", "elements": "dict", "options": nic},
             "cdrom": {"type": "dict", "options": {"type": {"type": "str", "required": True, "choices": ["iso", "client", "none"]},
-                                                  "iso_path": {"type": "str"}}},
+                                                  "iso_path": {"type": "str"}, "library": {"type": "str"},
+                                                  "library_item": {"type": "str"}}},
             "cdroms": {"type": "list", "elements": "dict", "options": {
                 "label": {"type": "str"}, "position": {"type": "int"},
                 "controller_type": {"type": "str", "choices": ["ide", "sata"]}, "controller": {"type": "int", "default": 0},
                 "unit_number": {"type": "int"}, "type": {"type": "str", "choices": ["iso", "client", "none"]},
-                "iso_path": {"type": "str"}, "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}},
+                "iso_path": {"type": "str"}, "library": {"type": "str"}, "library_item": {"type": "str"},
+                "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}},
             "allow_power_cycle": {"type": "bool", "default": False},
             "power_cycle_method": {"type": "str", "choices": ["guest-shutdown", "power-off"], "default": "guest-shutdown"},
         }},

@@ -6,6 +6,10 @@ package main
 //
 //	POST /api/content/library?action=find       {"name": "lib"}                      -> ["id", ...]
 //	POST /api/content/library/item?action=find  {"name": "item", "library_id": "id", "type": "vm-template"} -> ["id", ...]
+//	GET  /api/content/library/item/{id}/storage                                        -> [storage Info, ...]
+//
+// (the storage URIs are the backing datastore's summary.url + "contentlib-<lib>/<item>/<file>", as vCenter
+// gives them and vcsim's /rest form does; vCenter's stored file name also carries a uuid, the lab's does not)
 //
 // (GET /api/content/library/item/{id} cannot be mounted: it would overlap vcsim's
 // /api/content/library/{library}/usages pattern; find with "type" tells an item's type.)
@@ -14,10 +18,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path"
 	"reflect"
+	"strings"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
@@ -31,6 +37,7 @@ type libItem struct {
 	template string
 	files    []string // file names, in vcsim's order
 	dir      string   // where vcsim keeps the item's files (its library datastore's contentlib-<lib>/<item>)
+	storage  []any    // the files as com.vmware.content.library.item.storage Info (itemStorage)
 }
 
 type libInfo struct {
@@ -82,6 +89,7 @@ func vapiLibraries(inv *inventory) []libInfo {
 			files := it.FieldByName("File")
 			for i := 0; i < files.Len(); i++ {
 				item.files = append(item.files, files.Index(i).FieldByName("Name").String())
+				item.storage = append(item.storage, itemStorage(inv, lib, item.ID, files.Index(i)))
 			}
 			if t := it.FieldByName("Template"); !t.IsNil() {
 				item.template = t.Elem().FieldByName("Value").String()
@@ -89,6 +97,40 @@ func vapiLibraries(inv *inventory) []libInfo {
 			info.Items = append(info.Items, item)
 		}
 		out = append(out, info)
+	}
+	return out
+}
+
+// dsURI joins a datastore URL and a path below it as vCenter's storage URIs read:
+// summary.url + "contentlib-<lib>/<item>/<file>". A real URL is "ds:///vmfs/volumes/<uuid>/" (path.Join
+// would collapse its "///"); vcsim's is a local directory without the trailing "/".
+func dsURI(base string, elem ...string) string {
+	return strings.TrimSuffix(base, "/") + "/" + strings.Join(elem, "/")
+}
+
+// itemStorage is one library file as GET /api/content/library/item/{id}/storage lists it: its URI
+// under the backing datastore's summary.url, its size, version and whether it is cached.
+func itemStorage(inv *inventory, lib reflect.Value, item string, file reflect.Value) any {
+	backing := map[string]any{"type": "OTHER"}
+	uris := []string{}
+	if st := lib.FieldByName("Storage"); st.IsValid() && st.Len() > 0 {
+		id := st.Index(0).FieldByName("DatastoreID").String()
+		backing = map[string]any{"type": "DATASTORE", "datastore_id": id}
+		if ds, ok := inv.model.Map().Get(types.ManagedObjectReference{Type: "Datastore", Value: id}).(*simulator.Datastore); ok {
+			uris = append(uris, dsURI(ds.Summary.Url, "contentlib-"+lib.FieldByName("ID").String(), item, file.FieldByName("Name").String()))
+		}
+	}
+	out := map[string]any{"name": file.FieldByName("Name").String(), "version": file.FieldByName("Version").String(),
+		"storage_backing": backing, "storage_uris": uris, "size": int64(0), "cached": false}
+	if v := file.FieldByName("Size"); !v.IsNil() {
+		out["size"] = v.Elem().Int()
+	}
+	if v := file.FieldByName("Cached"); !v.IsNil() {
+		out["cached"] = v.Elem().Bool()
+	}
+	if v := file.FieldByName("Checksum"); !v.IsNil() {
+		out["checksum_info"] = map[string]any{"algorithm": v.Elem().FieldByName("Algorithm").String(),
+			"checksum": v.Elem().FieldByName("Checksum").String()}
 	}
 	return out
 }
@@ -174,6 +216,44 @@ func libraryREST(l *Lab, inv *inventory) {
 	})
 }
 
+// itemStorageRoute is where the lab mounts GET /api/content/library/item/{id}/storage: that pattern
+// conflicts with vcsim's /api/content/library/{library}/usages/{usage} in Go's mux (neither is more
+// specific), so ServeHTTP rewrites the path to this one first (aliasREST); the call counter sees the real path.
+const itemStorageRoute = "/content/lab-item-storage/"
+
+// aliasREST rewrites a vCenter path the mux cannot hold to the lab's route for it.
+func aliasREST(r *http.Request) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/content/library/item/")
+	if id, found := strings.CutSuffix(rest, "/storage"); ok && found && id != "" && !strings.Contains(id, "/") {
+		r.URL.Path = "/api" + itemStorageRoute + id
+		r.URL.RawPath = ""
+	}
+}
+
+// itemStorageREST serves GET /api/content/library/item/{id}/storage (vCenter 7.0 U2+), which vcsim
+// has only as GET /rest/com/vmware/content/library/item/storage?library_item_id= (6.7, still vcsim's).
+func itemStorageREST(l *Lab, inv *inventory) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			l.RESTError(w, r, http.StatusBadRequest, "invalid_argument", "the lab serves only GET here")
+			return
+		}
+		it, ok := vapiItemInfo(inv, r.PathValue("id"))
+		if !ok {
+			l.RESTError(w, r, http.StatusNotFound, "not_found", fmt.Sprintf("Library item with identifier '%s' does not exist.", r.PathValue("id")))
+			return
+		}
+		out := it.storage
+		if out == nil {
+			out = []any{}
+		}
+		l.RESTResult(w, r, http.StatusOK, out)
+	}
+}
+
 func init() {
-	registerExtension("library", func(l *Lab) { libraryREST(l, l.inv()) })
+	registerExtension("library", func(l *Lab) {
+		libraryREST(l, l.inv())
+		l.HandleREST(itemStorageRoute+"{id}", itemStorageREST(l, l.inv()))
+	})
 }

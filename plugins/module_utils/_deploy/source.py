@@ -119,18 +119,27 @@ LIBRARY = ("/content/library", "/com/vmware/content/library")
 ITEM = ("/content/library/item", "/com/vmware/content/library/item")
 
 
-def library_item(rest, library, item):
-    """The id of VMTX item ``item`` in ``library`` (both by name): two finds, a third only to explain a miss.
+ITEM_WORDS = {"vm-template": "VM template", "ovf": "OVF template", "iso": "ISO image"}
 
-    An OVF item is refused with a pointer to ovf_deploy."""
+
+def library_item(rest, library, item, kind="vm-template"):
+    """The id of the ``kind`` item ``item`` in ``library`` (both by name): two finds, a third only to explain a miss.
+
+    A VMTX item asked for that is an OVF template is refused with a pointer to ovf_deploy; any other kind
+    asked for that names an item of another type is refused as WrongItemType."""
+    words = ITEM_WORDS.get(kind, kind)
     lib = _one(_find(rest, "library", {"name": library}, *LIBRARY), "library", library)
-    ids = _find(rest, "item", {"name": item, "library_id": lib, "type": "vm-template"}, *ITEM)
+    ids = _find(rest, "item", {"name": item, "library_id": lib, "type": kind}, *ITEM)
     if ids:
-        return _one(ids, "library VM template item", item)
-    if _find(rest, "item", {"name": item, "library_id": lib, "type": "ovf"}, *ITEM):
-        raise InvalidInput("library item '%s' in library '%s' is an OVF template, not a VM template (VMTX): "
-                           "deploy it with opensphere.vsphere.ovf_deploy" % (item, library), fault_type="WrongItemType")
-    raise NotFound("library '%s' has no VM template item named '%s'" % (library, item))
+        return _one(ids, "library %s item" % words, item)
+    if kind == "vm-template":
+        if _find(rest, "item", {"name": item, "library_id": lib, "type": "ovf"}, *ITEM):
+            raise InvalidInput("library item '%s' in library '%s' is an OVF template, not a VM template (VMTX): "
+                               "deploy it with opensphere.vsphere.ovf_deploy" % (item, library), fault_type="WrongItemType")
+    elif _find(rest, "item", {"name": item, "library_id": lib}, *ITEM):
+        raise InvalidInput("library item '%s' in library '%s' is not of type %s (%s)" % (item, library, kind, words),
+                           fault_type="WrongItemType")
+    raise NotFound("library '%s' has no %s item named '%s'" % (library, words, item))
 
 
 def _vapi_map(value):

@@ -6,7 +6,8 @@
 An entry names a drive by ``label``, ``position`` (1-based, as ``vm.cdroms`` lists them) or
 ``unit_number`` on ``controller_type`` + ``controller``; else it stands for the next drive no other
 entry names; an entry with no drive left is a new drive (IDE unless it says SATA) at the next free
-unit. ``cdrom`` (one dict) is the first drive's media, as before. IDE devices cannot be added or
+unit. ``cdrom`` (one dict) is the first drive's media, as before. Media named by ``library`` +
+``library_item`` has been resolved to its ``iso_path`` before planning (library_iso.py). IDE devices cannot be added or
 removed while the VM runs (SATA ones can).
 """
 
@@ -40,8 +41,17 @@ def check_cdrom_options(p):
         kind = entry.get("controller_type") or "ide"
         if entry.get("unit_number") is not None and entry["unit_number"] not in UNITS[kind]:
             bad("%s: unit_number on an %s controller must be 0-%d, not %s" % (where, KIND_WORDS[kind], UNITS[kind][-1], entry["unit_number"]))
-        if entry["state"] == "present" and (entry.get("type") == "iso") != bool(entry.get("iso_path")):
-            bad("%s: iso_path is needed with type iso, and only with it" % where)
+        if bool(entry.get("library")) != bool(entry.get("library_item")):
+            bad("%s: library and library_item go together (the content library ISO item, both by name)" % where)
+        if entry.get("library") and entry.get("iso_path"):
+            bad("%s: iso_path and library are mutually exclusive: the ISO file comes from a datastore path or from "
+                "a content library item, not both" % where)
+        if entry.get("library") and entry["state"] == "absent":
+            bad("%s: library names media; it does not go with state absent" % where)
+        if entry.get("library") and entry.get("type") not in (None, "iso"):
+            bad("%s: library gives the drive an ISO file; it does not go with type %s" % (where, entry["type"]))
+        if entry["state"] == "present" and not entry.get("library") and (entry.get("type") == "iso") != bool(entry.get("iso_path")):
+            bad("%s: iso_path is needed with type iso (or library + library_item), and only with it" % where)
         if entry.get("iso_path") and not ISO_PATH.match(entry["iso_path"]):
             bad("%s.iso_path must look like '[datastore] folder/file.iso', not '%s'" % (where, entry["iso_path"]))
 
@@ -50,7 +60,9 @@ def isos_to_check(before, p):
     """The ISO files the request mounts that no drive of the VM has mounted (their existence is read
     before planning, so the plan stays pure; a no-op re-run reads none)."""
     mounted = set(c["iso_path"] for c in before["cdroms"] if c["type"] == "iso")
-    return sorted(set(e["iso_path"] for e in entries_of(p) if e.get("type") == "iso" and e["state"] == "present") - mounted)
+    # a library item's file is vouched for by the library (its storage says it is cached)
+    return sorted(set(e["iso_path"] for e in entries_of(p) if e.get("type") == "iso" and e["state"] == "present"
+                      and not e.get("from_library")) - mounted)
 
 
 def _pairs(before, entries):

@@ -106,3 +106,31 @@ def test_a_vm_without_tools_is_powered_off_hard_only_when_asked(run):
     out, calls = run({"num_cpus": 4, "allow_power_cycle": True, "power_cycle_method": "power-off"}, before, check=False)
     assert calls == ["PowerOffVM_Task", "ReconfigVM_Task", "PowerOnVM_Task"]
     assert (out["changed"], out["power_cycled"], out["power_cycle_method"]) == (True, True, "power-off")
+
+
+# ---- a content library ISO item: REST only when asked, resolved before the one plan ------
+def test_a_library_iso_is_planned_like_an_iso_path_and_rest_opens_only_for_it(run, monkeypatch, fake_rest):
+    from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware import library_iso
+    from ansible_collections.opensphere.vsphere.plugins.modules import vm_hardware as module
+
+    monkeypatch.setattr(library_iso, "read", lambda session, objects, paths, what=None: [{"name": "ds1", "summary.url": "ds:///vmfs/volumes/u1/"}])
+    monkeypatch.setattr(module, "iso_exists", lambda *a: pytest.fail("a library ISO is not searched for on the datastore"))
+    fake_rest.routes.update({
+        ("POST", "/content/library"): ["lib1"], ("POST", "/content/library/item"): ["item1"],
+        ("GET", "/content/library/item/item1/storage"): [{
+            "name": "t.iso", "cached": True, "storage_backing": {"type": "DATASTORE", "datastore_id": "datastore-1"},
+            "storage_uris": ["ds:///vmfs/volumes/u1/contentlib-lib1/item1/t_1.iso"]}]})
+    args = {"cdroms": [{"position": 1, "library": "isos", "library_item": "tools"}]}
+    checked, check_calls = run(args, facts(), check=True)
+    real, real_calls = run(args, facts(), check=False)
+    assert checked["changed"] and real["changed"] and checked["diff"] == real["diff"]
+    assert check_calls == [] and real_calls == ["ReconfigVM_Task"]
+    assert real["diff"]["after"]["cdroms"][0]["iso_path"] == "[ds1] contentlib-lib1/item1/t_1.iso"
+    mounted = facts()
+    mounted["cdroms"][0].update(type="iso", iso_path="[ds1] contentlib-lib1/item1/t_1.iso")
+    again, again_calls = run(args, mounted, check=False)
+    assert not again["changed"] and again_calls == []
+    # without a library entry, no REST call at all
+    fake_rest.requests.clear()
+    run({"cdroms": [{"position": 1, "type": "none"}]}, facts(), check=False)
+    assert fake_rest.requests == []

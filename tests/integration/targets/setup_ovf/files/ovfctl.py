@@ -9,6 +9,8 @@
     ovfctl.py ... pod NAME DATASTORE [sdrs=off] # a datastore cluster NAME holding DATASTORE (Storage DRS on)
     ovfctl.py ... library LIB ITEM DIR       # a local content library LIB on LocalDS_0 holding the OVF
                                              # package in DIR (its .ovf and disks) as item ITEM; JSON ids
+    ovfctl.py ... library LIB ITEM DIR TYPE  # the files in DIR as an item of TYPE (iso: an ISO image item);
+                                             # LIB is made once, a second item goes into the same library
 """
 
 from __future__ import annotations
@@ -61,10 +63,10 @@ def describe(vm):
             "networks": sorted(nets), "properties": props, "disks": disks, "ip": vm.guest.ipAddress}
 
 
-def library(args, si, lib_name, item_name, directory):
-    """Upload the package in ``directory`` into a new local library, with the content library's
-    update-session API (/rest, which vcsim and every vCenter since 6.5 serve): create the library
-    and an ovf item, open an update session, add each file (PUSH) and PUT it to its upload
+def library(args, si, lib_name, item_name, directory, item_type="ovf"):
+    """Upload the package in ``directory`` into local library ``lib_name`` (made unless one has that name),
+    with the content library's update-session API (/rest, which vcsim and every vCenter since 6.5 serve):
+    create an item of ``item_type``, open an update session, add each file (PUSH) and PUT it to its upload
     endpoint, complete the session."""
     base, http = "https://%s:%d/rest" % (args.host, args.port), requests.Session()
     http.verify, http.trust_env = args.ca, False
@@ -78,9 +80,10 @@ def library(args, si, lib_name, item_name, directory):
         return response.json().get("value") if response.content else None
 
     store = [ds for ds in si.content.rootFolder.childEntity[0].datastore if ds.name == "LocalDS_0"][0]
-    lib = post("/com/vmware/content/local-library", {"create_spec": {"name": lib_name, "type": "LOCAL", "storage_backings": [
-        {"type": "DATASTORE", "datastore_id": store._moId}]}})
-    item = post("/com/vmware/content/library/item", {"create_spec": {"library_id": lib, "name": item_name, "type": "ovf"}})
+    known = post("/com/vmware/content/library?~action=find", {"spec": {"name": lib_name}})
+    lib = known[0] if known else post("/com/vmware/content/local-library", {"create_spec": {
+        "name": lib_name, "type": "LOCAL", "storage_backings": [{"type": "DATASTORE", "datastore_id": store._moId}]}})
+    item = post("/com/vmware/content/library/item", {"create_spec": {"library_id": lib, "name": item_name, "type": item_type}})
     session = post("/com/vmware/content/library/item/update-session", {"create_spec": {"library_item_id": item}})
     for name in sorted(os.listdir(directory)):
         path = os.path.join(directory, name)
@@ -138,7 +141,7 @@ def main():
             print(json.dumps(pod(si, args.name, args.rest[0], dict(o.split("=", 1) for o in args.rest[1:]))))
             return
         if args.command == "library":
-            print(json.dumps(library(args, si, args.name, args.rest[0], args.rest[1])))
+            print(json.dumps(library(args, si, args.name, *args.rest[:3])))
             return
         if args.command == "get":
             outs = {}
