@@ -36,47 +36,33 @@ func init() {
 		down := &atomic.Bool{}
 		vapiDown.Range(func(k, _ any) bool { vapiDown.Delete(k); return true })
 		vapiDown.Store(inv, down)
-		l.HandleControl("vapi", func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				var in struct {
-					Available *bool `json:"available"`
-				}
-				if !decode(w, r, &in) {
-					return
-				}
-				if in.Available == nil {
-					writeJSON(w, 400, map[string]string{"error": `give {"available": true|false}`})
-					return
-				}
-				down.Store(!*in.Available)
-			} else if r.Method != http.MethodGet {
-				writeJSON(w, 405, map[string]string{"error": "GET or POST"})
-				return
-			}
-			writeJSON(w, 200, map[string]bool{"available": !down.Load()})
-		})
-		l.HandleControl("api", func(w http.ResponseWriter, r *http.Request) {
-			switch r.Method {
-			case http.MethodGet:
-			case http.MethodPost:
-				var in struct {
-					Enabled *bool `json:"enabled"`
-				}
-				if !decode(w, r, &in) {
-					return
-				}
-				if in.Enabled == nil {
-					writeJSON(w, 400, map[string]string{"error": `give {"enabled": true|false}`})
-					return
-				}
-				flag.Store(!*in.Enabled)
-			default:
-				writeJSON(w, 405, map[string]string{"error": "GET or POST"})
-				return
-			}
-			writeJSON(w, 200, map[string]bool{"enabled": !flag.Load()})
-		})
+		l.HandleControl("vapi", switchControl("available", down))
+		l.HandleControl("api", switchControl("enabled", flag))
 	})
+}
+
+// switchControl serves GET and POST {"<key>": true|false} for a flag that is set while the
+// switch is off (a refused /api, an Automation API that is down).
+func switchControl(key string, off *atomic.Bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost:
+			var in map[string]*bool
+			if !decode(w, r, &in) {
+				return
+			}
+			if in[key] == nil {
+				writeJSON(w, 400, map[string]string{"error": `give {"` + key + `": true|false}`})
+				return
+			}
+			off.Store(!*in[key])
+		default:
+			writeJSON(w, 405, map[string]string{"error": "GET or POST"})
+			return
+		}
+		writeJSON(w, 200, map[string]bool{key: !off.Load()})
+	}
 }
 
 // refuseAPI answers 404 to /api requests while the current inventory refuses them,
