@@ -80,7 +80,8 @@ BAD = [
     ({"disks": [{"unit_number": 7, "size_gb": 1}]}, "unit_number on a SCSI controller must be 0-15 except 7 "
      "\\(0-63 except 7 on VMware Paravirtual, hardware version 14 or later\\), not 7"),
     ({"disks": [{"unit_number": 64, "size_gb": 1}]}, "must be 0-15 except 7 .*, not 64"),
-    ({"disks": [{"controller_type": "nvme", "unit_number": 64, "size_gb": 1}]}, "NVMe controller must be 0-14 \\(0-63, hardware version 21 or later\\), not 64"),
+    ({"disks": [{"controller_type": "nvme", "unit_number": 64, "size_gb": 1}]},
+     "NVMe controller must be 0-14 \\(0-63, hardware version 21 or later\\), not 64"),
     ({"disks": [{"controller_type": "sata", "unit_number": 30, "size_gb": 1}]}, "must be 0-29, not 30"),
     ({"disks": [{"controller_type": "ide", "unit_number": 2, "size_gb": 1}]}, "must be 0-1, not 2"),
     ({"disks": [{"filename": "[ds1] vm/nope.vmdk", "size_gb": 1}]}, "no disk has this file"),
