@@ -43,6 +43,7 @@ class Placement:
     def __init__(self):
         self.datacenter = self.folder = self.cluster = self.host = self.resource_pool = self.datastore = None
         self.names = {}
+        self.tree = None        # the inventory read (None when nothing was asked), for defaults found later
 
     def as_dict(self):
         """Names and moids, for a module's result (no pyVmomi objects)."""
@@ -191,8 +192,9 @@ def _root_pool(tree, compute):
 
 
 def resolve(session, datacenter=None, folder=None, cluster=None, host=None, resource_pool=None, datastore=None,
-            storage_pods=False):
-    """References for the names given; see the file's docstring. One RetrievePropertiesEx (none when nothing is asked).
+            storage_pods=False, only_datacenter=False):
+    """References for the names given; see the file's docstring. One RetrievePropertiesEx (none when nothing is asked,
+    unless ``only_datacenter``: then the inventory is read for the only datacenter, if there is just one).
 
     With ``storage_pods``, ``datastore`` may also name a datastore cluster (StoragePod): ``.datastore`` is then
     the pod, for the caller to place on one of its datastores (storage_pod.pick_datastore)."""
@@ -201,10 +203,10 @@ def resolve(session, datacenter=None, folder=None, cluster=None, host=None, reso
         if value is not None and not str(value).strip("/ "):
             raise InvalidInput("%s must name a %s, not '%s'" % (kind, kind.replace("_", " "), value))
     out = Placement()
-    if not any(value is not None for value in asked.values()):
+    if not any(value is not None for value in asked.values()) and not only_datacenter:
         return out
     objects, props = _spec(session)
-    tree = Tree(retrieve(session, objects, props), session.content.rootFolder._moId)
+    tree = out.tree = Tree(retrieve(session, objects, props), session.content.rootFolder._moId)
 
     dc = _pick(tree, "datacenter", datacenter, tree.of_kind("datacenter"), "") if datacenter else None
     fold = _folder(session, tree, folder, dc) if folder else None
@@ -256,3 +258,16 @@ def resolve(session, datacenter=None, folder=None, cluster=None, host=None, reso
             setattr(out, kind, node.ref)
             out.names[kind] = tree.path(node) if kind == "folder" else node.name
     return out
+
+
+def root_pool_of_host(place, host_moid):
+    """``(pool ref, pool name, compute resource name)`` of the root resource pool of the compute resource (cluster or host)
+    of host ``host_moid``, from the inventory ``resolve`` read (no call); None when it is not known there
+    or not in ``place``'s datacenter."""
+    tree = place.tree
+    host = tree.nodes.get(host_moid) if tree is not None and host_moid else None
+    compute = tree.nodes.get(host.parent) if host is not None else None
+    pool = _root_pool(tree, compute) if compute is not None else None
+    if pool is None or (place.datacenter is not None and not tree.within(pool, tree.nodes.get(place.datacenter._moId))):
+        return None
+    return pool.ref, pool.name, compute.name

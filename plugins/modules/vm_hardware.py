@@ -167,7 +167,13 @@ options:
         type: int
         default: 0
       unit_number:
-        description: Unit number on the controller; SCSI 0-15 except 7 (the controller's own), SATA 0-29, NVMe 0-14, IDE 0-1.
+        description:
+          - Unit number on the controller, within what the controller's type takes on the VM's hardware version
+            (vSphere's configuration maxima); SCSI unit 7 is the controller's own.
+          - LSI Logic, LSI Logic SAS and BusLogic 0-15 except 7; VMware Paravirtual 0-63 except 7 on hardware version 14
+            and later, 0-15 except 7 below; SATA 0-29; NVMe 0-14, 0-63 on hardware version 21 and later; IDE 0-1.
+          - Without it a new disk takes the next free unit in that range. A unit out of range is refused before any change,
+            naming the range; a hardware upgrade asked for in the same task comes after the disks, so it does not widen it.
         type: int
       disk_mode:
         description:

@@ -79,6 +79,31 @@ options:
   datastore:
     description: Datastore for the VM's files and disks; default the template's.
     type: str
+  datacenter:
+    description:
+      - Datacenter to deploy in. Needed only when a name matches in several datacenters.
+      - Without it (and without O(folder), O(cluster), O(host), O(resource_pool) and O(datastore), which imply one),
+        a folder template is deployed in its own datacenter, read with the template in the same call; otherwise
+        (O(state=absent)) the only datacenter of the vCenter is used, and with several the task fails before any
+        change, naming them.
+    type: str
+  folder:
+    description:
+      - VM folder for the VM, an absolute inventory path (C(/DC0/vm/apps)) or relative to the datacenter's VM folder
+        (C(apps)).
+      - Default is the datacenter's VM folder (C(/DC0/vm)), not the template's folder, so that deployed VMs do not land
+        among the templates; the datacenter is the template's unless an option names one.
+      - The VM is looked for by name in this folder only (a VM of the same name elsewhere is another VM).
+    type: str
+  resource_pool:
+    description:
+      - Resource pool for the VM, searched within O(host) (or its cluster) when given, else within the datacenter.
+      - Without O(cluster), O(host) and O(resource_pool), a folder template's VM goes into the root resource pool of the
+        cluster (or standalone host) of the template's host, found in the inventory read the placement already makes.
+        A template registered on no host, or on one outside the target datacenter, fails before any clone.
+      - A content library item has no host to default to; it needs one of O(cluster), O(host) or O(resource_pool)
+        (checked before connecting).
+    type: str
   disk_provisioning:
     description: Disk format of a full clone of a folder template; V(same-as-source) keeps the template's.
     type: str
@@ -342,7 +367,7 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._finder import get_vm
 from ansible_collections.opensphere.vsphere.plugins.module_utils._limits import ENTITY_NAME_MAX, PLACEMENT_NAMES
 from ansible_collections.opensphere.vsphere.plugins.module_utils._module import VSphereModule
-from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve, root_pool_of_host
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim
 from ansible_collections.opensphere.vsphere.plugins.module_utils._tasks import Waiter
 
@@ -362,17 +387,54 @@ def existing_view(session, vm, folder_name, names):
     return facts, view
 
 
-def read_source(module, session, rest, names):
-    """(template facts, template ref or None, VMTX item id or None)."""
-    p = module.params
-    if p["library"]:
-        item_id = source.library_item(rest, p["library"], p["library_item"])
-        return source.vmtx_facts(rest, item_id, p["library_item"], names), None, item_id
+def find_template(session, p):
+    """``(ref, what source.read_template_values read)`` of the folder template: found, then one read."""
     if p["template_moid"]:
         ref = session.ref("VirtualMachine", p["template_moid"])
     else:
         ref = get_vm(session, name=p["template"], folder=p["template_folder"], datacenter=p["datacenter"], templates=True)
-    return source.read_template(session, ref, names), ref, None
+    return ref, source.read_template_values(session, ref)
+
+
+def read_source(module, session, rest, names, early=None):
+    """(template facts, template ref or None, VMTX item id or None); ``early``: find_template()'s answer, if read."""
+    p = module.params
+    if p["library"]:
+        item_id = source.library_item(rest, p["library"], p["library_item"])
+        return source.vmtx_facts(rest, item_id, p["library_item"], names), None, item_id
+    ref, read = early or find_template(session, p)
+    return source.read_template(session, ref, names, read=read), ref, None
+
+
+def names_a_datacenter(p):
+    """Whether a placement option says (or implies) the datacenter."""
+    return any(p[option] for option in ("datacenter", "folder", "cluster", "host", "resource_pool", "datastore"))
+
+
+def no_folder(place, early):
+    """Why there is no folder to deploy into (raised before any change)."""
+    dcs = sorted(node.name for node in place.tree.of_kind("datacenter")) if place.tree is not None else []
+    if early is not None:
+        return InvalidInput("the template's datacenter could not be read; give datacenter or folder")
+    if not dcs:
+        return InvalidInput("the vCenter has no datacenter to deploy in")
+    return InvalidInput("the vCenter has %d datacenters (%s) and no option says which: give datacenter or folder"
+                        % (len(dcs), ", ".join(dcs)))
+
+
+def default_pool(place, template):
+    """With no cluster, host or resource_pool: the root resource pool of the template's host's cluster (or
+    standalone host), from the inventory already read; InvalidInput when there is none (before any clone)."""
+    if place.resource_pool is not None:
+        return
+    if not template.get("host"):
+        raise InvalidInput("template %s is registered on no host, so there is no resource pool to default to: "
+                           "give cluster, host or resource_pool" % template["name"])
+    found = root_pool_of_host(place, template["host"])
+    if found is None:
+        raise InvalidInput("the host of template %s is not in datacenter '%s', so its resource pool cannot be the default: "
+                           "give cluster, host or resource_pool" % (template["name"], place.names.get("datacenter")))
+    place.resource_pool, place.names["resource_pool"] = found[0], found[1]
 
 
 def _api_below(version, wanted):
@@ -409,11 +471,17 @@ def customization_of(module, session, template):
 def main_flow(module):
     p = module.params
     with module.soap() as session:
+        early = None
+        if p["state"] == "present" and not p["library"] and not names_a_datacenter(p):
+            # no option says where: the template's datacenter (the template is read once, here, for the deploy too)
+            with module.doing("find %s" % template_plan.source_text(p)):
+                early = find_template(session, p)
         with module.doing("find the placement of VM '%s'" % p["name"]):
-            place = resolve(session, datacenter=p["datacenter"], folder=p["folder"], cluster=p["cluster"], host=p["host"],
-                            resource_pool=p["resource_pool"], datastore=p["datastore"])
+            dc = p["datacenter"] or (early[1][1][0] if early and early[1][1] else None)
+            place = resolve(session, datacenter=dc, folder=p["folder"], cluster=p["cluster"], host=p["host"],
+                            resource_pool=p["resource_pool"], datastore=p["datastore"], only_datacenter=True)
             if place.folder is None:
-                raise InvalidInput("no datacenter to deploy in: give datacenter or folder")
+                raise no_folder(place, early)
             folder_name = place.names.get("folder")
             vm = common.find_in_folder(session, place.folder, p["name"])
         before = None
@@ -433,10 +501,10 @@ def main_flow(module):
                 module.context["vm"] = common.absent_facts(p["name"])
             module.exit_plan(plan, before, plan.after if p["state"] == "present" else None)
             return
-        deploy(module, session, place, folder_name)
+        deploy(module, session, place, folder_name, early)
 
 
-def deploy(module, session, place, folder_name):
+def deploy(module, session, place, folder_name, early=None):
     p = module.params
     with module.doing("read the networks of datacenter '%s'" % place.names.get("datacenter")):
         networks, names = source.networks(session, place.datacenter)
@@ -448,7 +516,9 @@ def deploy(module, session, place, folder_name):
             run(module, session, place, template, None, item_id, networks, rest, *state)
     else:
         with module.doing("find %s" % template_plan.source_text(p)):
-            template, ref, _item = read_source(module, session, None, names)
+            template, ref, _item = read_source(module, session, None, names, early)
+        with module.doing("place VM '%s' by template %s" % (p["name"], template["name"])):
+            default_pool(place, template)
         state = prepare(module, session, template, networks, folder_name)
         run(module, session, place, template, ref, None, networks, None, *state)
 

@@ -14,6 +14,8 @@ package main
 //
 // ReconfigVM_Task refusals (the task ends in error, nothing changes):
 //   - a device at unit 7 of a SCSI controller (the controller's own unit) -> InvalidDeviceSpec
+//   - a device at a unit its controller does not have (see unitFault)   -> InvalidDeviceSpec, or
+//     DeviceUnsupportedForVmVersion when a newer hardware version would have it
 //   - a controller added with a bus number its kind already uses             -> InvalidDeviceSpec
 //   - adding or removing a device on an IDE controller while the VM is not off -> DeviceHotPlugNotSupported
 //   - removing a SCSI, SATA or NVMe controller while the VM is not off       -> DeviceHotPlugNotSupported
@@ -245,6 +247,11 @@ func deviceFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigS
 			return &types.InvalidDeviceSpec{DeviceIndex: int32(i)},
 				fmt.Sprintf("Unit number 7 of %s is reserved for the SCSI controller itself.", label(ctrl))
 		}
+		if ctrl != nil && dev.UnitNumber != nil {
+			if f, msg := unitFault(i, ctrl, *dev.UnitNumber, vm.Config.Version); f != nil {
+				return f, msg
+			}
+		}
 		if s.Operation == types.VirtualDeviceConfigSpecOperationAdd {
 			if kind := controllerKind(s.Device); kind != "" {
 				bus := fmt.Sprintf("%s%d", kind, busNumber(s.Device))
@@ -289,4 +296,58 @@ func deviceFault(vm *simulator.VirtualMachine, spec *types.VirtualMachineConfigS
 		}
 	}
 	return nil, ""
+}
+
+// unitRange: the highest unit a device can take on the controller, and, when a newer hardware version
+// takes more, that version and its highest unit (0 when none). From vSphere's configuration maxima and
+// the vSphere VM administration guide's storage controller limits: LSI Logic, LSI Logic SAS and BusLogic
+// 16 targets (0-15, 7 the controller's own); VMware Paravirtual 64 targets (0-63) from hardware version
+// 14 (ESXi 6.7), 16 below; SATA (AHCI) 30 devices (0-29); IDE 0-1; NVMe 15 namespaces (0-14), 64 from
+// hardware version 21 (ESXi 8.0 U2). ok is false for controllers that hold no disks or drives (PCI, PS/2...).
+func unitRange(ctrl types.BaseVirtualDevice) (top int32, from int, more int32, ok bool) {
+	switch ctrl.(type) {
+	case *types.ParaVirtualSCSIController:
+		return 15, 14, 63, true
+	case types.BaseVirtualSCSIController:
+		return 15, 0, 0, true
+	case types.BaseVirtualSATAController:
+		return 29, 0, 0, true
+	case *types.VirtualNVMEController:
+		return 14, 21, 63, true
+	case *types.VirtualIDEController:
+		return 1, 0, 0, true
+	}
+	return 0, 0, 0, false
+}
+
+func hardwareVersion(version string) int {
+	var n int
+	if _, err := fmt.Sscanf(version, "vmx-%d", &n); err != nil {
+		return 0
+	}
+	return n
+}
+
+// unitFault: the fault vCenter ends the reconfigure with for a device (index i of the spec) at a unit
+// its controller does not have on the VM's hardware version, or nil. vCenter refuses a device spec it
+// cannot apply with InvalidDeviceSpec ("Invalid configuration for device '<index>'."); a device that a
+// newer hardware version supports with DeviceUnsupportedForVmVersion (an InvalidDeviceSpec carrying the
+// VM's current and the minimum expected version), as the vSphere API reference describes both faults.
+func unitFault(i int, ctrl types.BaseVirtualDevice, unit int32, version string) (types.BaseMethodFault, string) {
+	top, from, more, ok := unitRange(ctrl)
+	if !ok || (unit >= 0 && unit <= top) {
+		return nil, ""
+	}
+	if from != 0 && unit >= 0 && unit <= more {
+		if hardwareVersion(version) >= from {
+			return nil, ""
+		}
+		expected := fmt.Sprintf("vmx-%02d", from)
+		return &types.DeviceUnsupportedForVmVersion{InvalidDeviceSpec: types.InvalidDeviceSpec{DeviceIndex: int32(i)},
+				CurrentVersion: version, ExpectedVersion: expected},
+			fmt.Sprintf("The device or operation specified at index '%d' is not supported for the current virtual machine "+
+				"version '%s'. A minimum version of '%s' is required for this operation to succeed.", i, version, expected)
+	}
+	return &types.InvalidDeviceSpec{DeviceIndex: int32(i)},
+		fmt.Sprintf("Invalid configuration for device '%d'.", i)
 }

@@ -5,18 +5,20 @@
 
 Both give the same shape, so the plan, the customization fit and the overrides do not care
 where the template lives: name, guest_id, num_cpus, cores_per_socket, memory_mb,
-disks [{label, key, size_mb}], nics [{label, key, network}], snapshots, is_template.
+disks [{label, key, size_mb}], nics [{label, key, network}], snapshots, is_template; a folder
+template also gives where it is (``host``: the moid of its host, ``datacenter``: its datacenter's
+name and moid), read in the same call, for vm_template_deploy's placement defaults.
 """
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._props import read_one, retrieve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput, NotFound, gone
+from ansible_collections.opensphere.vsphere.plugins.module_utils._props import retrieve
 from ansible_collections.opensphere.vsphere.plugins.module_utils._soap import vim, vmodl
 
 TEMPLATE_PATHS = ["name", "config.template", "config.guestId", "config.hardware.numCPU",
                   "config.hardware.numCoresPerSocket", "config.hardware.memoryMB", "config.hardware.device",
-                  "snapshot"]
+                  "snapshot", "runtime.host"]
 SOURCE_MARK = "opensphere.deploy.source"
 
 
@@ -27,8 +29,9 @@ def _walk(nodes, path=""):
         yield from _walk(node.childSnapshotList, full)
 
 
-def template_facts(ref, values, network_names):
-    """Facts of a template VM from its TEMPLATE_PATHS values; ``network_names``: moid -> name."""
+def template_facts(ref, values, network_names, datacenter=None):
+    """Facts of a template VM from its TEMPLATE_PATHS values; ``network_names``: moid -> name;
+    ``datacenter``: (name, moid) of the datacenter it is in, when read."""
     disks, nics = [], []
     for dev in values.get("config.hardware.device") or []:
         label = dev.deviceInfo.label if dev.deviceInfo else str(dev.key)
@@ -50,11 +53,34 @@ def template_facts(ref, values, network_names):
         "memory_mb": values.get("config.hardware.memoryMB"), "disks": disks, "nics": nics,
         "snapshots": snapshots, "current_snapshot": snap.currentSnapshot if snap else None,
         "devices": {dev.key: dev for dev in values.get("config.hardware.device") or []},
+        "host": values["runtime.host"]._moId if values.get("runtime.host") is not None else None,
+        "datacenter": {"name": datacenter[0], "moid": datacenter[1]} if datacenter else None,
     }
 
 
-def read_template(session, ref, network_names):
-    return template_facts(ref, read_one(session, ref, TEMPLATE_PATHS, what="template"), network_names)
+def read_template_values(session, ref):
+    """``(TEMPLATE_PATHS values, (datacenter name, moid) or None)`` of a template VM in one RetrievePropertiesEx:
+    the VM, and up its folders to its datacenter (only the datacenter's name is read on the way)."""
+    pc = vmodl.query.PropertyCollector
+    up = pc.TraversalSpec(name="up", type=vim.Folder, path="parent", skip=False, selectSet=[pc.SelectionSpec(name="up")])
+    vm_up = pc.TraversalSpec(name="vmUp", type=vim.VirtualMachine, path="parent", skip=False, selectSet=[up])
+    objects = [pc.ObjectSpec(obj=ref, skip=False, selectSet=[vm_up])]
+    props = [pc.PropertySpec(type=vim.VirtualMachine, pathSet=TEMPLATE_PATHS), pc.PropertySpec(type=vim.Datacenter, pathSet=["name"])]
+    try:
+        rows = retrieve(session, objects, props)
+    except vmodl.MethodFault as exc:
+        raise gone(exc) or exc
+    values = next((row for obj, row in rows if isinstance(obj, vim.VirtualMachine) and obj._moId == ref._moId), None)
+    if values is None:
+        raise NotFound("template %s does not exist (a wrong moid, or it was removed meanwhile)" % ref._moId)
+    dc = next(((row.get("name"), obj._moId) for obj, row in rows if isinstance(obj, vim.Datacenter)), None)
+    return values, dc
+
+
+def read_template(session, ref, network_names, read=None):
+    """The template's facts; ``read``: what read_template_values() already gave (then no call)."""
+    values, dc = read or read_template_values(session, ref)
+    return template_facts(ref, values, network_names, dc)
 
 
 def networks(session, datacenter):

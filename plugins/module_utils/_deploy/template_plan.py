@@ -38,6 +38,9 @@ def check(p):
         _bad("a linked clone shares the template's disks: disk_provisioning does not apply to it")
     if library and p.get("disk_provisioning") not in (None, "same-as-source"):
         _bad("disk_provisioning applies to folder templates; a library item deploy keeps the item's format")
+    if library and not (p.get("cluster") or p.get("host") or p.get("resource_pool")):
+        _bad("a content library item has no host or resource pool of its own to default to: "
+             "give cluster, host or resource_pool")
     if p.get("wait_for_customization") and not (p.get("customization") or p.get("customization_spec")):
         _bad("wait_for_customization needs customization or customization_spec")
     for option in ("wait_for_customization", "wait_for_ip"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import NotFound
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import match, take_unit
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.disks import controllers_after
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import ISO_PATH, KIND_WORDS, UNITS, bad
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import ISO_PATH, KIND_WORDS, bad, most_unit
 
 
 def entries_of(p):
@@ -39,8 +39,8 @@ def check_cdrom_options(p):
         if entry.get("controller_type") not in (None, "ide", "sata"):
             bad("%s: a CD-ROM drive goes on an IDE or SATA controller, not %s" % (where, entry["controller_type"]))
         kind = entry.get("controller_type") or "ide"
-        if entry.get("unit_number") is not None and entry["unit_number"] not in UNITS[kind]:
-            bad("%s: unit_number on an %s controller must be 0-%d, not %s" % (where, KIND_WORDS[kind], UNITS[kind][-1], entry["unit_number"]))
+        if entry.get("unit_number") is not None and not 0 <= entry["unit_number"] <= most_unit(kind):
+            bad("%s: unit_number on an %s controller must be 0-%d, not %s" % (where, KIND_WORDS[kind], most_unit(kind), entry["unit_number"]))
         if bool(entry.get("library")) != bool(entry.get("library_item")):
             bad("%s: library and library_item go together (the content library ISO item, both by name)" % where)
         if entry.get("library") and entry.get("iso_path"):
@@ -134,7 +134,7 @@ def _new_drive(plan, entry, have, running, where):
     kind, bus = entry.get("controller_type") or "ide", entry["controller"]
     if (kind, bus) not in have:
         bad("%s: the VM has no %s controller %s" % (where, KIND_WORDS[kind], bus))
-    unit = take_unit(plan.used_units.setdefault((kind, bus), set()), (kind, bus), entry.get("unit_number"), where)
+    unit = take_unit(plan, (kind, bus), entry.get("unit_number"), where)
     if running and kind == "ide":
         plan.needs_off.append("adding a CD-ROM drive on IDE needs the VM powered off (SATA takes it running)")
     new = {"label": None, "key": None, "type": "none", "iso_path": None, "connected": False,

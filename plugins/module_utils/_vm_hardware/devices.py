@@ -10,7 +10,9 @@ removed unless an entry says ``state: absent``.
 
 from __future__ import annotations
 
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import KIND_WORDS, UNITS, bad
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
+    KIND_WORDS, bad, range_words, unit_limit, units,
+)
 
 
 def match(entries, devices, explicit, positional_ok, pool=None):
@@ -35,16 +37,53 @@ def match(entries, devices, explicit, positional_ok, pool=None):
     return pairs
 
 
-def take_unit(taken, where, unit, what):
-    """The unit a new device takes on controller ``where`` = (kind, bus): ``unit``, or the next free one."""
+def unit_choices(plan, where):
+    """The units of controller ``where`` = (kind, bus) as the request leaves it, on the VM's hardware version."""
+    return units(where[0], plan.controller_types.get(where), plan.version)
+
+
+def range_text(plan, where):
+    """What controller ``where`` takes, in words: 'SCSI controller 0 (paravirtual) of a vmx-13 VM takes units ...'."""
     kind, bus = where
+    ctype = plan.controller_types.get(where)
+    top, more = unit_limit(kind, ctype, plan.version)
+    text = "%s controller %s%s of a %s VM takes units %s" % (
+        KIND_WORDS[kind], bus, " (%s)" % ctype if kind == "scsi" and ctype else "", plan.version or "hardware version unknown",
+        range_words(kind, top))
+    if more:
+        text += "; %s from hardware version %d (upgrade the VM first with hardware_version)" % (range_words(kind, more[1]), more[0])
+    return text
+
+
+def take_unit(plan, where, unit, what):
+    """The unit a new device takes on controller ``where`` = (kind, bus): ``unit``, or the next free one,
+    within the range of the controller's type on the VM's hardware version."""
+    kind, bus = where
+    taken = plan.used_units.setdefault(where, set())
+    choices = unit_choices(plan, where)
     if unit is None:
-        free = [u for u in UNITS[kind] if u not in taken]
+        free = [u for u in choices if u not in taken]
         if not free:
-            bad("%s: %s controller %s has no free unit" % (what, KIND_WORDS[kind], bus))
+            bad("%s: %s controller %s has no free unit (%s)" % (what, KIND_WORDS[kind], bus, range_text(plan, where)))
         unit = free[0]
+    elif unit not in choices:
+        bad("%s: unit_number %s is out of range: %s" % (what, unit, range_text(plan, where)), "InvalidDeviceSpec")
     elif unit in taken:
         bad("%s: unit %s of %s controller %s is taken by another device" % (what, unit, KIND_WORDS[kind], bus),
             "InvalidDeviceSpec")
     taken.add(unit)
     return unit
+
+
+def check_retyped_units(plan, before):
+    """A controller whose type the request changes must still take the units of the devices left on it
+    (a disk at unit 20 of a VMware Paravirtual controller cannot stay on an LSI Logic one)."""
+    had = dict(((c["kind"], c["bus_number"]), c["type"]) for c in before["controllers"])
+    for dev in plan.after["disks"] + plan.after["cdroms"]:
+        where = (dev.get("controller_type"), dev.get("controller"))
+        if dev["key"] is None or dev.get("unit_number") is None or where not in had \
+                or plan.controller_types.get(where, had[where]) == had[where]:
+            continue
+        if dev["unit_number"] not in unit_choices(plan, where):
+            bad("%s is at unit %s, but %s; move it to another unit or controller first"
+                % (dev["label"], dev["unit_number"], range_text(plan, where)), "InvalidDeviceSpec")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import match, take_unit
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_disk_size
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import (
-    KIND_OF, KIND_WORDS, UNITS, bad, disk_size, shares_value,
+    KIND_OF, KIND_WORDS, bad, disk_size, kind_units_words, most_unit, shares_value,
 )
 
 # what an entry may change on an existing disk, and whether the running VM can take it
@@ -33,9 +33,9 @@ def check_disk_options(entries):
         kind = disk["controller_type"]
         if disk["state"] == "absent" and not (disk.get("label") or disk.get("filename") or disk.get("unit_number") is not None):
             bad("%s: state absent needs label, filename or unit_number, so that only the disk named is removed" % where)
-        if disk.get("unit_number") is not None and disk["unit_number"] not in UNITS[kind]:
-            bad("%s: unit_number on a %s controller must be %s, not %s"
-                % (where, KIND_WORDS[kind], "0-15 except 7" if kind == "scsi" else "0-%d" % UNITS[kind][-1], disk["unit_number"]))
+        unit = disk.get("unit_number")
+        if unit is not None and (not 0 <= unit <= most_unit(kind) or (kind == "scsi" and unit == 7)):
+            bad("%s: unit_number on a %s controller must be %s, not %s" % (where, KIND_WORDS[kind], kind_units_words(kind), unit))
         disk["shares"] = shares_value("%s.shares" % where, disk.get("shares"))
         if disk.get("iops_limit") is not None and (disk["iops_limit"] == 0 or disk["iops_limit"] < -1):
             bad("%s: iops_limit must be a positive number of IOPS, or -1 for unlimited, not %s" % (where, disk["iops_limit"]))
@@ -56,16 +56,22 @@ def ident_text(ident):
     return "%s '%s'" % ("label" if ident[0] == "label" else "filename", ident[1])
 
 
-def controllers_after(before, p):
-    """(kind, bus) of each controller the VM will have: its own, plus those the request adds, minus removed."""
-    have = set((c["kind"], c["bus_number"]) for c in before["controllers"])
+def controller_types(before, p):
+    """``{(kind, bus): type}`` of each controller the VM will have: its own, plus those the request adds
+    or changes the type of, minus those it removes."""
+    types = dict(((c["kind"], c["bus_number"]), c["type"]) for c in before["controllers"])
     for entry in p.get("controllers") or []:
         ident = (KIND_OF[entry["type"]], entry["bus_number"])
         if entry["state"] == "present":
-            have.add(ident)
+            types[ident] = entry["type"]
         else:
-            have.discard(ident)
-    return have
+            types.pop(ident, None)
+    return types
+
+
+def controllers_after(before, p):
+    """(kind, bus) of each controller the VM will have: its own, plus those the request adds, minus removed."""
+    return set(controller_types(before, p))
 
 
 def plan_disks(plan, before, p, datastores):
@@ -97,16 +103,15 @@ def plan_disks(plan, before, p, datastores):
                 % (KIND_WORDS[kind], bus, ", ".join("%s %s" % (KIND_WORDS[k], b) for k, b in sorted(have)) or "none"))
         pairs = match(group, before["disks"], explicit, positional,
                       pool=[d for d in before["disks"] if (d["controller_type"], d["controller"]) == (kind, bus)])
-        taken = plan.used_units.setdefault((kind, bus), set())
         for entry, dev in pairs:
             if dev is not None and dev["key"] in seen:
                 bad("disks: two entries name the same disk %s" % dev["label"])
             if dev is not None:
                 seen.add(dev["key"])
-            _one_disk(plan, entry, dev, (kind, bus), taken, datastores, before)
+            _one_disk(plan, entry, dev, (kind, bus), datastores, before)
 
 
-def _new_disk(plan, entry, where, taken, before, what):
+def _new_disk(plan, entry, where, before, what):
     kind, bus = where
     size = disk_size(entry)
     if entry.get("label") or entry.get("filename"):
@@ -114,7 +119,7 @@ def _new_disk(plan, entry, where, taken, before, what):
             % (what, "label" if entry.get("label") else "file"), "NotFound")
     if size is None:
         bad("%s: a new disk needs size_gb or size_mb" % what)
-    unit = take_unit(taken, where, entry.get("unit_number"), what)
+    unit = take_unit(plan, where, entry.get("unit_number"), what)
     new = {"label": None, "key": None, "controller_type": kind, "controller": bus, "unit_number": unit, "size_mb": size,
            "datastore": entry.get("datastore") or before["vm_datastore"], "file": None,
            "provisioning": entry.get("provisioning") or ("eager-zeroed" if entry.get("sharing") == "multi-writer" else "thin"),
@@ -124,7 +129,7 @@ def _new_disk(plan, entry, where, taken, before, what):
     plan.devices.append(("add", "disk", new, {}))
 
 
-def _one_disk(plan, entry, dev, where, taken, datastores, before):
+def _one_disk(plan, entry, dev, where, datastores, before):
     size = disk_size(entry)
     named = entry.get("label") or entry.get("filename") or (dev or {}).get("label")
     what = "disk %s" % (named or "on %s controller %s" % (KIND_WORDS[where[0]], where[1]))
@@ -136,7 +141,7 @@ def _one_disk(plan, entry, dev, where, taken, datastores, before):
     if entry.get("datastore") and datastores is not None and entry["datastore"] not in datastores:
         bad("%s: no datastore named '%s' in the VM's datacenter" % (what, entry["datastore"]), "NotFound")
     if dev is None:
-        _new_disk(plan, entry, where, taken, before, what)
+        _new_disk(plan, entry, where, before, what)
         return
     if entry.get("datastore") and entry["datastore"] != dev["datastore"]:
         bad("%s is on datastore %s; moving it to %s is a storage migration, not a hardware change"

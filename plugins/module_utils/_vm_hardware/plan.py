@@ -22,7 +22,10 @@ from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.co
     check_controller_options, plan_controllers,
 )
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.cdroms import check_cdrom_options, plan_cdroms
-from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.disks import check_disk_options, plan_disks
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.devices import check_retyped_units
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.disks import (
+    check_disk_options, controller_types, plan_disks,
+)
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.limits import check_sizes
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.nics import check_nic_options, plan_nics
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.resources import check_resource_options, plan_resources
@@ -64,6 +67,8 @@ class Changes:
         self.devices = []          # (op, kind, facts after, extra)
         self.upgrade = None
         self.needs_off = []        # why the running VM cannot take the change
+        self.version = before["hardware_version"]  # devices are placed before any upgrade: the units are this version's
+        self.controller_types = {}  # (kind, bus) -> controller type as the request leaves it
 
     @property
     def reconfigure(self):
@@ -136,12 +141,14 @@ def changes(before, p, used_units=None, networks=None, datastores=None, versions
         bad("VM '%s' is a template; convert it to a VM to change its hardware" % before["name"], "InvalidState")
     result = Changes(before)
     result.used_units = dict((where, set(units)) for where, units in (used_units or {}).items())  # planned units join them
+    result.controller_types = controller_types(before, p)
     running = before["power_state"] != "powered-off"
     _scalar(result, before, p, running)
     _version(result, before, p, versions or [], running)
     plan_resources(result, before, p, guest_ids)
     plan_disks(result, before, p, datastores)
     plan_controllers(result, before, p)  # after the disks: a controller is removed only once nothing is on it
+    check_retyped_units(result, before)
     plan_nics(result, before, p, networks)
     plan_cdroms(result, before, p, datastores, isos)
     return result

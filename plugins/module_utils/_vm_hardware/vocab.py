@@ -29,9 +29,12 @@ CONTROLLER_NAMES = dict({cls: ours for ours, cls in CONTROLLER_TYPES.items()}, V
                         VirtualSATAController="sata")
 KIND_OF = dict({name: "scsi" for name in SCSI_TYPES}, sata="sata", nvme="nvme", ide="ide")
 KIND_WORDS = {"scsi": "SCSI", "sata": "SATA", "nvme": "NVMe", "ide": "IDE"}
-# the unit numbers a device can take on a controller of each kind (SCSI unit 7 is the controller itself)
-UNITS = {"scsi": [unit for unit in range(16) if unit != 7], "sata": list(range(30)), "nvme": list(range(15)),
-         "ide": [0, 1]}
+# The unit numbers a device can take on a controller, from vSphere's configuration maxima (SCSI unit 7
+# is the controller's own): LSI Logic, LSI Logic SAS and BusLogic 0-15; VMware Paravirtual 64 targets,
+# 0-63, from hardware version 14 (ESXi 6.7), 0-15 below; SATA (AHCI) 30 devices, 0-29; IDE 0-1;
+# NVMe 15 namespaces, 0-14, and 64 (0-63) from hardware version 21 (ESXi 8.0 U2).
+# kind -> (highest unit, {controller type or None: (hardware version from which, highest unit then)})
+UNIT_RANGES = {"scsi": (15, {"paravirtual": (14, 63)}), "sata": (29, {}), "nvme": (14, {None: (21, 63)}), "ide": (1, {})}
 MAX_BUS = 3                     # four controllers of each kind: buses 0-3
 # controllers[].sharing -> VirtualSCSIController.sharedBus
 BUS_SHARING = {"none": "noSharing", "virtual": "virtualSharing", "physical": "physicalSharing"}
@@ -47,6 +50,42 @@ ISO_PATH = re.compile(r"^\[([^\]]+)\] ?(\S.*)$")
 
 def bad(message, fault_type="InvalidInput"):
     raise InvalidInput(message, fault_type=fault_type)
+
+
+def unit_limit(kind, ctype, version):
+    """``(highest unit, None)`` on a ``ctype`` controller of a ``version`` VM, or, when a newer hardware
+    version takes more, ``(highest unit, (that version, its highest unit))``."""
+    top, raised = UNIT_RANGES[kind]
+    more = raised.get(ctype) or raised.get(None)
+    if more is None:
+        return top, None
+    if version_number(version) >= more[0]:
+        return more[1], None
+    return top, more
+
+
+def units(kind, ctype, version):
+    """The unit numbers a device can take on a ``ctype`` controller of kind ``kind`` of a ``version`` VM."""
+    return [unit for unit in range(unit_limit(kind, ctype, version)[0] + 1) if not (kind == "scsi" and unit == 7)]
+
+
+def range_words(kind, top):
+    return "0-%d%s" % (top, " except 7" if kind == "scsi" else "")
+
+
+def kind_units_words(kind):
+    """Every unit a controller of the kind can have, in words (checked before any session)."""
+    top, raised = UNIT_RANGES[kind]
+    text = range_words(kind, top)
+    for ctype, (version, most) in raised.items():
+        text += " (%s%s, hardware version %d or later)" % (
+            range_words(kind, most), " on VMware Paravirtual" if ctype == "paravirtual" else "", version)
+    return text
+
+
+def most_unit(kind):
+    top, raised = UNIT_RANGES[kind]
+    return max([top] + [most for _version, most in raised.values()])
 
 
 def disk_size(entry):

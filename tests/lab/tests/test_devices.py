@@ -134,3 +134,79 @@ def test_ide_devices_are_not_hot_plugged(si):
     vm = powered_off(si, "DC0_H0_VM0")
     assert reconfigure(si, vm, add) == ("success", None)
     assert sorted(labels(vm, Device.VirtualCdrom)) == ["CD/DVD drive 1", "CD/DVD drive 2"]
+
+
+# ---- unit ranges per controller type and hardware version (devices.go unitFault) ------------
+def upgraded(si, vm, version):
+    assert wait_task(si, vm.UpgradeVM_Task(version=version)) == ("success", None)
+    assert vm.config.version == version
+    return vm
+
+
+def new_controller(cls, key, bus):
+    extra = {"sharedBus": "noSharing"} if issubclass(cls, Device.VirtualSCSIController) else {}
+    return Device.VirtualDeviceSpec(operation="add", device=cls(key=key, busNumber=bus, **extra))
+
+
+def disk_units(vm, controller_key):
+    return sorted(dev.unitNumber for dev in vm.config.hardware.device
+                  if isinstance(dev, Device.VirtualDisk) and dev.controllerKey == controller_key)
+
+
+def plain_invalid(error):
+    """InvalidDeviceSpec itself, not a subclass such as DeviceUnsupportedForVmVersion."""
+    return isinstance(error, vim.fault.InvalidDeviceSpec) and not isinstance(
+        error, (vim.fault.DeviceUnsupportedForVmVersion, vim.fault.DeviceHotPlugNotSupported, vim.fault.InvalidDeviceOperation))
+
+
+def test_a_paravirtual_disk_above_15_needs_hardware_version_14(si):
+    vm = powered_off(si, "DC0_H0_VM0")
+    assert vm.config.version == "vmx-13" and isinstance(scsi0(vm), Device.ParaVirtualSCSIController)
+    state, error = reconfigure(si, vm, new_disk(scsi0(vm).key, 20))
+    assert state == "error" and isinstance(error, vim.fault.DeviceUnsupportedForVmVersion), error
+    assert (error.currentVersion, error.expectedVersion, error.deviceIndex) == ("vmx-13", "vmx-14", 0)
+    assert "A minimum version of 'vmx-14' is required" in error.msg
+    assert labels(vm, Device.VirtualDisk) == ["Hard disk 1"]
+    upgraded(si, vm, "vmx-14")
+    assert reconfigure(si, vm, new_disk(scsi0(vm).key, 20), new_disk(scsi0(vm).key, 63, key=-11)) == ("success", None)
+    assert disk_units(vm, scsi0(vm).key) == [0, 20, 63]
+    # 64 targets: 63 is the last unit, whatever the version
+    state, error = reconfigure(si, vm, new_disk(scsi0(vm).key, 64))
+    assert state == "error" and plain_invalid(error) and error.deviceIndex == 0, error
+    assert "Invalid configuration for device '0'" in error.msg
+    assert disk_units(vm, scsi0(vm).key) == [0, 20, 63]
+
+
+@pytest.mark.parametrize("cls, unit, version", [
+    (Device.VirtualLsiLogicController, 16, "vmx-21"),
+    (Device.VirtualLsiLogicSASController, 16, "vmx-21"),
+    (Device.VirtualBusLogicController, 16, "vmx-14"),
+    (Device.VirtualAHCIController, 30, "vmx-21"),
+    (Device.VirtualNVMEController, 64, "vmx-21"),
+])
+def test_units_beyond_what_any_version_takes_are_refused(si, cls, unit, version):
+    vm = upgraded(si, powered_off(si, "DC0_H0_VM0"), version)
+    state, error = reconfigure(si, vm, new_controller(cls, -5, 1), new_disk(-5, unit, key=-8))
+    assert state == "error" and plain_invalid(error) and error.deviceIndex == 1, error
+    assert not [dev for dev in vm.config.hardware.device if isinstance(dev, cls) and dev.busNumber == 1]
+    # the last unit of the range is taken
+    assert reconfigure(si, vm, new_controller(cls, -5, 1), new_disk(-5, unit - 1, key=-8)) == ("success", None)
+
+
+def test_nvme_above_14_needs_hardware_version_21(si):
+    vm = upgraded(si, powered_off(si, "DC0_H0_VM0"), "vmx-20")
+    state, error = reconfigure(si, vm, new_controller(Device.VirtualNVMEController, -5, 0), new_disk(-5, 15, key=-8))
+    assert state == "error" and isinstance(error, vim.fault.DeviceUnsupportedForVmVersion), error
+    assert (error.currentVersion, error.expectedVersion) == ("vmx-20", "vmx-21")
+    assert reconfigure(si, vm, new_controller(Device.VirtualNVMEController, -5, 0), new_disk(-5, 14, key=-8)) == ("success", None)
+    upgraded(si, vm, "vmx-21")
+    nvme = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualNVMEController))
+    assert reconfigure(si, vm, new_disk(nvme.key, 40)) == ("success", None)
+    assert disk_units(vm, nvme.key) == [14, 40]
+
+
+def test_ide_takes_units_0_and_1_only(si):
+    vm = powered_off(si, "DC0_H0_VM0")
+    ide1 = next(dev for dev in vm.config.hardware.device if isinstance(dev, Device.VirtualIDEController) and dev.busNumber == 1)
+    state, error = reconfigure(si, vm, new_disk(ide1.key, 2))
+    assert state == "error" and plain_invalid(error), error

@@ -9,7 +9,7 @@ import pytest
 from pyVmomi import vim
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import Ambiguous, InvalidInput, NotFound
-from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import resolve
+from ansible_collections.opensphere.vsphere.plugins.module_utils._placement import KINDS, resolve, root_pool_of_host
 from ansible_collections.opensphere.vsphere.tests.unit.plugins.fakes import FakeSession
 
 ROOT = vim.Folder("group-d1")
@@ -81,7 +81,7 @@ def session():
 
 
 def moids(placement):
-    return {kind: ref._moId for kind, ref in vars(placement).items() if kind != "names" and ref is not None}
+    return {kind: ref._moId for kind, ref in vars(placement).items() if kind in KINDS and ref is not None}
 
 
 CASES = [
@@ -168,3 +168,40 @@ def test_names_that_do_not_fit_say_what_is_there(asked, error, message, candidat
     assert message in err.value.message
     if candidates is not None:
         assert err.value.details["candidates"] == candidates
+
+
+# ---- defaults for deploy modules: the only datacenter, and a host's root resource pool from the same read ----
+DC1_MOIDS = {"group-f9", "group-v1", "datacenter-1", "group-h1", "group-s1", "resgroup-c1", "domain-c1", "datastore-1", "host-9"}
+
+
+def test_only_datacenter_reads_the_inventory_and_takes_the_only_one():
+    one = FakeSession([row for row in inventory() if row[0]._moId not in DC1_MOIDS], root=ROOT)
+    placement = resolve(one, only_datacenter=True)
+    assert moids(placement) == {"datacenter": "datacenter-0", "folder": "group-v0"} and one.round_trips == 1
+    assert placement.names["folder"] == "/DC0/vm"
+
+
+def test_only_datacenter_with_two_datacenters_leaves_the_folder_unknown():
+    fake = session()
+    placement = resolve(fake, only_datacenter=True)
+    assert moids(placement) == {} and fake.round_trips == 1
+    assert sorted(node.name for node in placement.tree.of_kind("datacenter")) == ["DC0", "DC1"]
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("host-1", ("resgroup-c0", "Resources", "C0")),     # a cluster member: the cluster's root pool
+    ("host-s", ("resgroup-s", "Resources", "S0")),      # a standalone host: its own root pool
+    ("host-9", None),                                   # in DC1, not the placement's datacenter
+    ("host-404", None),                                 # not in the inventory read
+    (None, None),
+])
+def test_root_pool_of_host_comes_from_the_read_already_made(host, expected):
+    fake = session()
+    placement = resolve(fake, datacenter="DC0")
+    got = root_pool_of_host(placement, host)
+    assert (got if got is None else (got[0]._moId, got[1], got[2])) == expected
+    assert fake.round_trips == 1
+
+
+def test_root_pool_of_host_needs_an_inventory_read():
+    assert root_pool_of_host(resolve(session()), "host-1") is None

@@ -130,6 +130,8 @@ def describe(vm):
         "ip": vm.guest.ipAddress, "uuid": vm.config.uuid, "num_cpus": vm.config.hardware.numCPU,
         "memory_mb": vm.config.hardware.memoryMB, "version": vm.config.version, "snapshots": snapshots,
         "folder": vm.parent.name if vm.parent else None, "hardware": hardware(vm),
+        "host": vm.runtime.host.name if vm.runtime.host else None,
+        "pool_owner": vm.resourcePool.owner.name if vm.resourcePool else None,
         "consolidation_needed": bool(vm.runtime.consolidationNeeded),
         "hostname": vm.guest.hostName, "guest_id": vm.config.guestId,
         "extra_config": {o.key: o.value for o in vm.config.extraConfig or []},

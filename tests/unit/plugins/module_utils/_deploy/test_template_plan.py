@@ -33,11 +33,18 @@ def params(**kw):
     ({"wait_for_ip": True}, "wait_for_ip needs power_on: true"),
     ({"memory_mb": 1001}, "memory_mb must be a multiple of 4 MB"),
     ({"customization": {"linux": {"hostname": None, "hw_clock_utc": True}}}, "customization.linux needs hostname"),
+    ({"template": None, "library": "l", "library_item": "i"},
+     "a content library item has no host or resource pool of its own to default to: give cluster, host or resource_pool"),
 ])
 def test_check_refuses(kw, message):
     with pytest.raises(InvalidInput) as err:
         tp.check(params(**kw))
     assert message in err.value.message
+
+
+@pytest.mark.parametrize("placement", [{"cluster": "C0"}, {"host": "H0"}, {"resource_pool": "web"}])
+def test_a_library_item_with_a_placement_passes(placement):
+    tp.check(params(template=None, library="l", library_item="i", **placement))
 
 
 def test_check_passes_absent_without_a_source():

@@ -7,9 +7,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.opensphere.vsphere.plugins.module_utils._errors import InvalidInput
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.plan import changes, check_options
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.read import Context
 from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.spec import config_spec
-from ansible_collections.opensphere.vsphere.tests.unit.plugins.module_utils._vm_hardware.test_plan import facts, make, ops
+from ansible_collections.opensphere.vsphere.plugins.module_utils._vm_hardware.vocab import unit_limit, units
+from ansible_collections.opensphere.vsphere.tests.unit.plugins.module_utils._vm_hardware.test_plan import (
+    controller, disk, facts, make, ops, params,
+)
 
 vim = pytest.importorskip("pyVmomi").vim
 Device = vim.vm.device
@@ -73,7 +77,11 @@ BAD = [
     ({"controllers": [{"type": "sata", "bus_number": 0, "state": "absent"}], "disks": [{"controller_type": "sata", "size_gb": 1}]},
      "no SATA controller 0"),
     ({"disks": [{"controller_type": "sata", "unit_number": 0, "size_gb": 1}]}, "unit 0 of SATA controller 0 is taken"),
-    ({"disks": [{"unit_number": 7, "size_gb": 1}]}, "unit_number on a SCSI controller must be 0-15 except 7, not 7"),
+    ({"disks": [{"unit_number": 7, "size_gb": 1}]}, "unit_number on a SCSI controller must be 0-15 except 7 "
+     "\\(0-63 except 7 on VMware Paravirtual, hardware version 14 or later\\), not 7"),
+    ({"disks": [{"unit_number": 64, "size_gb": 1}]}, "must be 0-15 except 7 .*, not 64"),
+    ({"disks": [{"controller_type": "nvme", "unit_number": 64, "size_gb": 1}]},
+     "NVMe controller must be 0-14 \\(0-63, hardware version 21 or later\\), not 64"),
     ({"disks": [{"controller_type": "sata", "unit_number": 30, "size_gb": 1}]}, "must be 0-29, not 30"),
     ({"disks": [{"controller_type": "ide", "unit_number": 2, "size_gb": 1}]}, "must be 0-1, not 2"),
     ({"disks": [{"filename": "[ds1] vm/nope.vmdk", "size_gb": 1}]}, "no disk has this file"),
@@ -90,6 +98,103 @@ BAD = [
 def test_bad_storage_input_is_refused(request_, message):
     with pytest.raises(InvalidInput, match=message):
         make(facts(), **request_)
+
+
+# ---- unit ranges: the controller's type and the VM's hardware version ------------------------
+def pvscsi_vm(version, units_taken=(0, 1)):
+    """A VM with a VMware Paravirtual SCSI controller 0 whose units are taken by devices other than disks."""
+    before = facts(hardware_version=version, controllers=[controller(1000, 0, type_="paravirtual"), controller(15000, 0, "sata", "sata")],
+                   disks=[])
+    return before, {("scsi", 0): set(units_taken), ("sata", 0): {0}}
+
+
+def make_units(before, used, **request):
+    p = params(**request)
+    if p.get("controllers"):
+        p["controllers"] = [dict({"state": "present", "sharing": None}, **c) for c in p["controllers"]]
+    check_options(p)
+    return changes(before, p, used_units=used, datastores={"ds1"})
+
+
+# (kind, type, version) -> highest unit, and the version that would take more
+RANGES = [
+    ("scsi", "lsilogic", "vmx-21", 15, None), ("scsi", "lsilogicsas", "vmx-21", 15, None), ("scsi", "buslogic", "vmx-21", 15, None),
+    ("scsi", "paravirtual", "vmx-13", 15, (14, 63)), ("scsi", "paravirtual", "vmx-14", 63, None), ("scsi", "paravirtual", "vmx-21", 63, None),
+    ("scsi", "paravirtual", None, 15, (14, 63)), ("sata", "sata", "vmx-21", 29, None), ("ide", "ide", "vmx-21", 1, None),
+    ("nvme", "nvme", "vmx-13", 14, (21, 63)), ("nvme", "nvme", "vmx-20", 14, (21, 63)), ("nvme", "nvme", "vmx-21", 63, None),
+]
+
+
+@pytest.mark.parametrize("kind, ctype, version, top, more", RANGES)
+def test_unit_ranges_follow_the_controller_type_and_hardware_version(kind, ctype, version, top, more):
+    assert unit_limit(kind, ctype, version) == (top, more)
+    got = units(kind, ctype, version)
+    assert got[0] == 0 and got[-1] == top and (7 in got) == (kind != "scsi" and top >= 7) and len(got) == top + 1 - (kind == "scsi")
+
+
+def test_a_paravirtual_disk_at_unit_20_on_hardware_14_or_later():
+    before, used = pvscsi_vm("vmx-14")
+    result = make_units(before, used, disks=[{"unit_number": 20, "size_gb": 1}])
+    assert ops(result) == [("add", "disk", None, 1024)] and result.after["disks"][-1]["unit_number"] == 20
+
+
+def test_a_paravirtual_disk_above_15_on_hardware_13_names_the_range_and_the_upgrade():
+    before, used = pvscsi_vm("vmx-13")
+    with pytest.raises(InvalidInput, match="unit_number 20 is out of range: SCSI controller 0 \\(paravirtual\\) of a vmx-13 VM takes "
+                                           "units 0-15 except 7; 0-63 except 7 from hardware version 14") as err:
+        make_units(before, used, disks=[{"unit_number": 20, "size_gb": 1}])
+    assert err.value.fault_type == "InvalidDeviceSpec"
+
+
+def test_lsi_logic_stays_at_15_whatever_the_hardware_version():
+    before, used = facts(hardware_version="vmx-21"), {("scsi", 0): {0, 1}}
+    with pytest.raises(InvalidInput, match="SCSI controller 0 \\(lsilogic\\) of a vmx-21 VM takes units 0-15 except 7$"):
+        make_units(before, used, disks=[{"unit_number": 16, "size_gb": 1}])
+
+
+@pytest.mark.parametrize("version, taken, expected", [
+    ("vmx-13", set(range(16)) - {7}, None),       # full at 15 below hardware version 14
+    ("vmx-14", set(range(16)) - {7}, 16),         # the next free unit past 15
+    ("vmx-21", set(range(64)) - {7, 40}, 40),
+])
+def test_the_next_free_unit_is_taken_within_the_range(version, taken, expected):
+    before, used = pvscsi_vm(version, taken)
+    if expected is None:
+        with pytest.raises(InvalidInput, match="SCSI controller 0 has no free unit \\(SCSI controller 0 \\(paravirtual\\) of a vmx-13 VM"):
+            make_units(before, used, disks=[{"size_gb": 1}])
+        return
+    result = make_units(before, used, disks=[{"size_gb": 1}])
+    assert result.after["disks"][-1]["unit_number"] == expected
+
+
+def test_nvme_above_14_needs_hardware_version_21():
+    before = facts(hardware_version="vmx-20", controllers=[controller(1000, 0), controller(31000, 0, "nvme", "nvme")])
+    with pytest.raises(InvalidInput, match="NVMe controller 0 of a vmx-20 VM takes units 0-14; 0-63 from hardware version 21"):
+        make_units(before, {("nvme", 0): set()}, disks=[{"controller_type": "nvme", "unit_number": 30, "size_gb": 1}])
+    result = make_units(dict(before, hardware_version="vmx-21"), {("nvme", 0): set()},
+                        disks=[{"controller_type": "nvme", "unit_number": 30, "size_gb": 1}])
+    assert result.after["disks"][-1]["unit_number"] == 30
+
+
+def test_a_new_controller_takes_the_range_of_its_own_type():
+    before = facts(hardware_version="vmx-19")
+    result = make_units(before, {("scsi", 0): {0, 1}}, controllers=[{"type": "paravirtual", "bus_number": 1}],
+                        disks=[{"controller": 1, "unit_number": 33, "size_gb": 1}])
+    assert [op[:2] for op in ops(result)] == [("add", "disk"), ("add", "controller")]
+    with pytest.raises(InvalidInput, match="SCSI controller 1 \\(lsilogicsas\\) of a vmx-19 VM takes units 0-15 except 7"):
+        make_units(before, {("scsi", 0): {0, 1}}, controllers=[{"type": "lsilogicsas", "bus_number": 1}],
+                   disks=[{"controller": 1, "unit_number": 33, "size_gb": 1}])
+
+
+def test_a_type_change_that_would_strand_a_disk_above_15_is_refused():
+    before = facts(hardware_version="vmx-19", controllers=[controller(1000, 0, type_="paravirtual")],
+                   disks=[disk(2000, 0), disk(2001, 20)])
+    with pytest.raises(InvalidInput, match="Hard disk 21 is at unit 20, but SCSI controller 0 \\(lsilogic\\) of a vmx-19 VM takes units 0-15 except 7"):
+        make_units(before, {("scsi", 0): {0, 20}}, controllers=[{"type": "lsilogic", "bus_number": 0}])
+    # the same change with the disk removed in the same request is fine
+    result = make_units(before, {("scsi", 0): {0, 20}}, controllers=[{"type": "lsilogic", "bus_number": 0}],
+                        disks=[{"unit_number": 20, "state": "absent"}])
+    assert [op[:2] for op in ops(result)] == [("remove", "disk"), ("retype", "controller")]
 
 
 # ---- the spec: order and keys (real pyVmomi objects) ---------------------------------------
