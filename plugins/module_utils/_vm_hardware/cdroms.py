@@ -61,8 +61,8 @@ def isos_to_check(before, p):
     before planning, so the plan stays pure; a no-op re-run reads none)."""
     mounted = set(c["iso_path"] for c in before["cdroms"] if c["type"] == "iso")
     # a library item's file is vouched for by the library (its storage says it is cached)
-    return sorted(set(e["iso_path"] for e in entries_of(p) if e.get("type") == "iso" and e["state"] == "present"
-                      and not e.get("from_library")) - mounted)
+    wanted = [e for e in entries_of(p) if e.get("type") == "iso" and e["state"] == "present" and not e.get("from_library")]
+    return sorted(set(e["iso_path"] for e in wanted) - mounted)
 
 
 def _pairs(before, entries):
